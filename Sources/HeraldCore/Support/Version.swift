@@ -1,0 +1,4 @@
+/// The Herald release this binary was built from.
+public enum HeraldVersion {
+    public static let string = "0.1.0"
+}

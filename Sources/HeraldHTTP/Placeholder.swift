@@ -1,0 +1,1 @@
+import Hummingbird; import JWTKit; import Prometheus; import HummingbirdTLS
