@@ -85,6 +85,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldCore"]),
+        .testTarget(
+            name: "heraldTests",
+            dependencies: ["herald", "HeraldCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
+        ),
         .testTarget(name: "HeraldEndToEndTests", dependencies: ["HeraldCore"]),
     ]
 )
