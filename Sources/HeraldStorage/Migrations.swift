@@ -1,0 +1,136 @@
+import GRDB
+
+/// The schema migrations, in order. A migration that has shipped is never edited: add a new one.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: v1)
+        return migrator
+    }
+
+    /// Users, MFA, API keys, tiers, organizations, members, invitations, events and idempotency keys.
+    private static func v1(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE users (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                    is_platform_owner INTEGER NOT NULL DEFAULT 0,
+                    is_service INTEGER NOT NULL DEFAULT 0,
+                    jwt_issuer TEXT,
+                    jwt_subject TEXT,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX users_jwt_identity ON users(jwt_issuer, jwt_subject)
+                    WHERE jwt_subject IS NOT NULL;
+                CREATE INDEX users_jwt_subject ON users(jwt_subject) WHERE jwt_subject IS NOT NULL;
+                CREATE INDEX users_created_at ON users(created_at);
+
+                CREATE TABLE mfa_status (
+                    user_id TEXT PRIMARY KEY NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    enabled INTEGER NOT NULL DEFAULT 0,
+                    has_backup_codes INTEGER NOT NULL DEFAULT 0,
+                    updated_at INTEGER NOT NULL
+                );
+
+                CREATE TABLE api_keys (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL,
+                    prefix TEXT NOT NULL,
+                    hash TEXT NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL,
+                    last_used_at INTEGER
+                );
+                CREATE INDEX api_keys_user_id ON api_keys(user_id);
+
+                CREATE TABLE tiers (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    display_name TEXT NOT NULL,
+                    max_services INTEGER,
+                    max_users INTEGER,
+                    price_cents INTEGER NOT NULL DEFAULT 0,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+
+                CREATE TABLE organizations (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    slug TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    owner_user_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    tier_id TEXT REFERENCES tiers(id) ON DELETE RESTRICT,
+                    max_services INTEGER,
+                    max_users INTEGER,
+                    approved_by TEXT,
+                    approved_at INTEGER,
+                    rejected_by TEXT,
+                    rejected_at INTEGER,
+                    rejection_reason TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX organizations_status ON organizations(status, created_at);
+                CREATE INDEX organizations_tier_id ON organizations(tier_id);
+                CREATE INDEX organizations_created_at ON organizations(created_at, id);
+
+                CREATE TABLE memberships (
+                    org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL,
+                    joined_at INTEGER NOT NULL,
+                    PRIMARY KEY (org_id, user_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX memberships_user_id ON memberships(user_id);
+
+                CREATE TABLE invitations (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                    email TEXT NOT NULL COLLATE NOCASE,
+                    role TEXT NOT NULL,
+                    message TEXT,
+                    invited_by TEXT NOT NULL,
+                    token_hash TEXT NOT NULL UNIQUE,
+                    status TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    accepted_at INTEGER,
+                    accepted_by TEXT
+                );
+                CREATE INDEX invitations_org_id ON invitations(org_id, created_at);
+
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    org_id TEXT,
+                    actor_id TEXT,
+                    actor_email TEXT,
+                    target_type TEXT,
+                    target_id TEXT,
+                    user_id TEXT,
+                    email TEXT,
+                    ip_address TEXT,
+                    user_agent TEXT,
+                    severity TEXT NOT NULL DEFAULT 'info',
+                    data TEXT NOT NULL DEFAULT '{}',
+                    occurred_at INTEGER NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX events_org_id ON events(org_id, seq);
+                CREATE INDEX events_type ON events(type, seq);
+                CREATE INDEX events_target ON events(target_type, target_id);
+                CREATE INDEX events_actor_id ON events(actor_id);
+                CREATE INDEX events_occurred_at ON events(occurred_at);
+
+                CREATE TABLE idempotency_keys (
+                    key TEXT NOT NULL,
+                    actor_id TEXT NOT NULL,
+                    response TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (key, actor_id)
+                ) WITHOUT ROWID;
+                """)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// A row of `events` (named apart from HeraldCore's `EventRecord`, which describes what a mutation records).
+struct EventRow: SnakeCaseRecord {
+    static let databaseTableName = "events"
+
+    /// The row's position in commit order; nil before insertion (SQLite assigns it).
+    var seq: Int64?
+    var id: String
+    var type: String
+    var orgId: String?
+    var actorId: String?
+    var actorEmail: String?
+    var targetType: String?
+    var targetId: String?
+    var userId: String?
+    var email: String?
+    var ipAddress: String?
+    var userAgent: String?
+    var severity: String
+    /// The details as a JSON object.
+    var data: String
+    var occurredAt: Int64
+    var createdAt: Int64
+
+    var decodedData: [String: JSONValue] {
+        (try? JSONDecoder().decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:]
+    }
+
+    static func encode(_ data: [String: JSONValue]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(data), as: UTF8.self)
+    }
+
+    var model: Event {
+        Event(
+            sequence: seq ?? 0, id: id, type: type, orgId: orgId, actorId: actorId, actorEmail: actorEmail,
+            targetType: targetType, targetId: targetId, userId: userId, email: email, ipAddress: ipAddress,
+            userAgent: userAgent, severity: Severity(rawValue: severity) ?? .info, data: decodedData,
+            occurredAt: Date(millisecondsSince1970: occurredAt), createdAt: Date(millisecondsSince1970: createdAt))
+    }
+}
+
+/// A row of `idempotency_keys`: the ids an ingest call answered, per key and caller.
+struct IdempotencyKeyRecord: SnakeCaseRecord {
+    static let databaseTableName = "idempotency_keys"
+
+    var key: String
+    var actorId: String
+    /// The JSON array of event ids.
+    var response: String
+    var createdAt: Int64
+}

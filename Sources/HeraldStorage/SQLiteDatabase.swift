@@ -1,0 +1,119 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// The SQLite database of Herald: a small facade over one GRDB `DatabaseWriter`.
+///
+/// In production it is a `DatabasePool` on a file (WAL, `busy_timeout` 5 s, foreign keys on,
+/// `synchronous=FULL` unless told otherwise); tests use ``inMemory()`` or ``temporaryFile()``.
+public struct SQLiteDatabase: Sendable {
+    /// The connection (pool or queue) every access goes through.
+    public let writer: any DatabaseWriter
+    /// The file the database lives in; nil in memory.
+    public let path: String?
+
+    /// The `synchronous` settings accepted by ``init(path:synchronous:)``.
+    public static let synchronousModes = ["FULL", "NORMAL", "EXTRA", "OFF"]
+
+    /// Opens (creating when missing) the database file at `path` as a WAL `DatabasePool`.
+    ///
+    /// Migrations are not run: call ``migrate()``.
+    /// - Parameters:
+    ///   - path: the SQLite file.
+    ///   - synchronous: the `PRAGMA synchronous` mode: `FULL` (default, power-loss durable) or `NORMAL`.
+    /// - Throws: `HeraldError` `invalid_field` for an unknown mode; `internal_error` when the file cannot be opened.
+    public init(path: String, synchronous: String = "FULL") throws {
+        let mode = synchronous.uppercased()
+        guard Self.synchronousModes.contains(mode) else {
+            throw HeraldError.invalid(
+                "synchronous", "synchronous must be one of \(Self.synchronousModes.joined(separator: ", "))")
+        }
+        let configuration = Self.configuration(synchronous: mode)
+        do {
+            self.writer = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw SQLiteErrors.map(error)
+        }
+        self.path = path
+    }
+
+    /// Wraps an existing writer (a pool or a queue already configured by the caller).
+    public init(writer: any DatabaseWriter, path: String? = nil) {
+        self.writer = writer
+        self.path = path
+    }
+
+    /// A new, empty, private database in memory (a `DatabaseQueue`), for tests.
+    public static func inMemory() throws -> SQLiteDatabase {
+        do {
+            return SQLiteDatabase(writer: try DatabaseQueue(configuration: configuration(synchronous: "FULL")))
+        } catch {
+            throw SQLiteErrors.map(error)
+        }
+    }
+
+    /// A new database in a fresh file under the temporary directory, for tests.
+    public static func temporaryFile(synchronous: String = "NORMAL") throws -> SQLiteDatabase {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("herald-\(Identifier.make()).sqlite")
+        return try SQLiteDatabase(path: url.path, synchronous: synchronous)
+    }
+
+    /// The GRDB configuration shared by every way of opening the database.
+    static func configuration(synchronous: String) -> Configuration {
+        var configuration = Configuration()
+        configuration.label = "herald"
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+        }
+        return configuration
+    }
+
+    /// Applies the migrations that have not run yet; idempotent.
+    /// - Throws: `HeraldError` `internal_error` when a migration fails.
+    public func migrate() throws {
+        do {
+            try SQLiteMigrations.migrator.migrate(writer)
+        } catch {
+            throw SQLiteErrors.map(error)
+        }
+    }
+
+    /// Whether every migration this binary knows has been applied (and no unknown one).
+    public func isMigrated() throws -> Bool {
+        do {
+            return try writer.read { db in try Self.isMigrated(db) }
+        } catch {
+            throw SQLiteErrors.map(error)
+        }
+    }
+
+    /// Whether every known migration has been applied on this connection's database.
+    public static func isMigrated(_ db: Database) throws -> Bool {
+        let migrator = SQLiteMigrations.migrator
+        return try migrator.hasCompletedMigrations(db) && !migrator.hasBeenSuperseded(db)
+    }
+
+    /// Copies the live database into a new SQLite file at `path` (SQLite online backup).
+    ///
+    /// Writers are not blocked for longer than one backup step.
+    /// - Throws: `HeraldError` `already_exists` when `path` exists; `internal_error` when the copy fails.
+    public func backup(to path: String) throws {
+        guard !FileManager.default.fileExists(atPath: path) else {
+            throw HeraldError(.alreadyExists, "backup file already exists", field: "path")
+        }
+        do {
+            let destination = try DatabaseQueue(path: path)
+            try writer.backup(to: destination)
+            try destination.close()
+        } catch {
+            throw SQLiteErrors.map(error)
+        }
+    }
+
+    /// The store over this database.
+    public func store(now: @escaping @Sendable () -> Date = { Date() }) -> SQLiteStore {
+        SQLiteStore(database: self, now: now)
+    }
+}
