@@ -11,6 +11,8 @@
 #                         .build/peers-venv/bin/pip install -r scripts/requirements-peers.txt)
 #   SCHEMATHESIS_TIMEOUT  wall-clock bound of the run in seconds (default 900)
 #   SCHEMATHESIS_REPORTS  directory for the JUnit report (default .build/schemathesis-report)
+#   Relative paths are taken from the repository root (st itself runs in
+#   .build/schemathesis-work, so relative paths among the extra st arguments resolve there).
 #
 # Operations that could revoke the very key or owner the run authenticates with are excluded:
 # DELETE /api/me/api-keys/{id}, DELETE /api/platform/api-keys/{id},
@@ -32,6 +34,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 venv=${PEERS_VENV:-.build/peers-venv}
+case $venv in /*) ;; *) venv="$root/$venv" ;; esac
 st="$venv/bin/st"
 if [ ! -x "$st" ]; then
     echo "error: $st not found; create the venv first:" >&2
@@ -42,7 +45,12 @@ py="$venv/bin/python"
 
 time_bound=${SCHEMATHESIS_TIMEOUT:-900}
 report_dir=${SCHEMATHESIS_REPORTS:-.build/schemathesis-report}
+case $report_dir in /*) ;; *) report_dir="$root/$report_dir" ;; esac
 mkdir -p "$report_dir"
+# st keeps a crash cache in ./.schemathesis; run it from a scratch directory under .build so
+# the repository's root stays clean.
+workdir="$root/.build/schemathesis-work"
+mkdir -p "$workdir"
 junit="$report_dir/junit.xml"
 rm -f "$junit"
 
@@ -51,7 +59,7 @@ echo "schemathesis: $("$st" --version) against $admin_url (bound ${time_bound}s)
 # --max-time is deliberately not used: in schemathesis 4.x it makes fuzzing repeat until the
 # budget is spent. `timeout` bounds the run instead.
 set +e
-timeout --kill-after=30 "$time_bound" "$st" run docs/openapi.yaml \
+(cd "$workdir" && exec timeout --kill-after=30 "$time_bound" "$st" run "$root/docs/openapi.yaml" \
     --url "$admin_url" \
     -H "Authorization: Bearer $api_key" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
@@ -68,7 +76,7 @@ timeout --kill-after=30 "$time_bound" "$st" run docs/openapi.yaml \
     --report junit \
     --report-junit-path "$junit" \
     --no-color \
-    "$@"
+    "$@")
 status=$?
 set -e
 
