@@ -1,0 +1,73 @@
+# Herald — the README's commands. Everything a fresh Debian machine needs is installed here.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+SWIFT        ?= swift
+PREFIX       ?= /usr/local
+DESTDIR      ?=
+STATE_DIR    ?= ./var
+PEERS_VENV   ?= .build/peers-venv
+SYSTEM_PACKAGES := libsqlite3-dev libcurl4-openssl-dev wrk
+BIN          := .build/debug/herald
+
+.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis install bench-admin clean
+
+## deps: install the Debian packages the build and the tests need (only those missing)
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+## peers: the Python test peers (schemathesis, …) in a virtualenv under .build/
+peers: $(PEERS_VENV)/.installed
+$(PEERS_VENV)/.installed: scripts/requirements-peers.txt
+	python3 -m venv $(PEERS_VENV)
+	$(PEERS_VENV)/bin/pip install -q --upgrade pip
+	$(PEERS_VENV)/bin/pip install -q -r scripts/requirements-peers.txt
+	touch $@
+
+## embed: compile docs/openapi.yaml into the binary (served at /openapi.yaml)
+embed:
+	@scripts/embed-openapi.sh
+
+build: deps embed
+	$(SWIFT) build --product herald
+
+release: deps embed
+	$(SWIFT) build -c release --product herald
+
+## run: build and start the daemon on embedded SQLite under ./var
+run: build
+	@echo "Starting herald (state in $(STATE_DIR)). Authenticate with:"
+	@echo "  curl -H \"Authorization: Bearer \$$(cat $(STATE_DIR)/bootstrap-admin-key)\" http://127.0.0.1:8081/api/platform/tiers"
+	$(BIN) serve --state-dir $(STATE_DIR)
+
+## test: unit, HTTP and end-to-end tests, the systemd unit checks and schemathesis against the live daemon
+test: deps peers embed
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(MAKE) --no-print-directory test-systemd test-schemathesis
+
+test-systemd:
+	scripts/check-systemd.sh $(BIN)
+
+test-schemathesis:
+	PEERS_VENV=$(PEERS_VENV) scripts/schemathesis-live.sh $(BIN)
+
+## install: the release binary, the systemd unit and the example configuration
+install: release
+	install -D -m 0755 .build/release/herald $(DESTDIR)$(PREFIX)/bin/herald
+	install -D -m 0644 systemd/herald.service $(DESTDIR)/etc/systemd/system/herald.service
+	@if [ ! -e $(DESTDIR)/etc/herald/herald.yaml ]; then \
+	  install -D -m 0640 etc/herald.example.yaml $(DESTDIR)/etc/herald/herald.yaml; \
+	else echo "keeping existing $(DESTDIR)/etc/herald/herald.yaml"; fi
+
+## bench-admin: admin API throughput against the HTTP ceiling of the same process (release build)
+bench-admin: release
+	scripts/bench-admin.sh .build/release/herald
+
+clean:
+	rm -rf .build var

@@ -1,0 +1,80 @@
+import HeraldCore
+import Hummingbird
+import Prometheus
+
+/// What the routers need from the rest of the daemon.
+public struct HTTPDependencies: Sendable {
+    public var store: any HeraldStore
+    public var configuration: HeraldConfiguration
+    public var jwt: JWTVerifier?
+    public var metrics: PrometheusCollectorRegistry
+    public var limiter: FailedAuthenticationLimiter
+
+    public init(
+        store: any HeraldStore, configuration: HeraldConfiguration, jwt: JWTVerifier?,
+        metrics: PrometheusCollectorRegistry, limiter: FailedAuthenticationLimiter
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.jwt = jwt
+        self.metrics = metrics
+        self.limiter = limiter
+    }
+}
+
+/// Builds the two listeners' routers.
+public enum HeraldRouters {
+    /// The admin listener: `/api/…`, `/metrics`, `/healthz`, `/readyz`, `/openapi.yaml`.
+    public static func admin(_ dependencies: HTTPDependencies) -> Router<AdminRequestContext> {
+        let router = Router(context: AdminRequestContext.self)
+        addCommonMiddleware(to: router, listener: "admin", dependencies.configuration.adminListener, dependencies)
+        HealthController(store: dependencies.store).addRoutes(to: router)
+        router.get("metrics") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: dependencies.metrics.emitToBuffer())))
+        }
+        router.get("openapi.yaml") { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        let api = router.group("api")
+            .add(
+                middleware: AuthenticationMiddleware(
+                    store: dependencies.store, jwt: dependencies.jwt, limiter: dependencies.limiter))
+        let store = dependencies.store
+        let platform = api.group("platform")
+        TiersController(store: store).addRoutes(to: platform)
+        PlatformOrganizationsController(store: store).addRoutes(to: platform)
+        PlatformUsersController(store: store).addRoutes(to: platform)
+        AnalyticsController(store: store).addRoutes(to: platform)
+        MeController(store: store).addRoutes(to: api)
+        OrganizationsController(store: store, organizations: dependencies.configuration.organizations)
+            .addRoutes(to: api)
+        MembersController(store: store).addRoutes(to: api)
+        IngestController(store: store).addRoutes(to: api)
+        return router
+    }
+
+    /// The public listener: `/healthz`, `/readyz` (SCIM joins it later).
+    public static func `public`(_ dependencies: HTTPDependencies) -> Router<AdminRequestContext> {
+        let router = Router(context: AdminRequestContext.self)
+        addCommonMiddleware(to: router, listener: "public", dependencies.configuration.publicListener, dependencies)
+        HealthController(store: dependencies.store).addRoutes(to: router)
+        return router
+    }
+
+    private static func addCommonMiddleware(
+        to router: Router<AdminRequestContext>, listener: String, _ configuration: ListenerConfiguration,
+        _ dependencies: HTTPDependencies
+    ) {
+        let proxies = configuration.trustedProxies.compactMap { CIDR($0) }
+        router.add(middleware: RequestMetricsMiddleware(listener: listener))
+        router.add(middleware: ErrorMiddleware())
+        router.add(
+            middleware: RequestLimitsMiddleware(
+                maxBodyBytes: dependencies.configuration.limits.maxBodyBytes,
+                clientAddresses: ClientAddressResolver(trustedProxies: proxies)))
+    }
+}

@@ -1,1 +1,0 @@
-import Hummingbird; import JWTKit; import Prometheus; import HummingbirdTLS
