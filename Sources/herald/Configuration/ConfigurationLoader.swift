@@ -105,9 +105,19 @@ enum ConfigurationLoader {
             credentialsDirectory = directory
             do {
                 let provider = try await DirectoryFilesProvider(directoryPath: .init(directory), allowMissing: true)
+                // An empty credential (e.g. a `SetCredential=jwt-hs256-secret:` fallback) counts as absent
+                // instead of hiding the file's value.
+                let secret = try? provider.snapshot().value(
+                    forKey: AbsoluteConfigKey([hs256SecretCredential]), type: .string)
+                let hasSecret: Bool
+                if case .string(let text)? = secret?.value?.content {
+                    hasSecret = !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                } else {
+                    hasSecret = false
+                }
                 providers.append(
                     provider.mapKeys { key in
-                        key.components.joined(separator: ".") == ConfigurationKey.jwtHS256Secret.name
+                        hasSecret && key.components.joined(separator: ".") == ConfigurationKey.jwtHS256Secret.name
                             ? AbsoluteConfigKey([hs256SecretCredential]) : AbsoluteConfigKey([])
                     })
             } catch {
