@@ -71,8 +71,8 @@ enum SQLiteMigrations {
                     created_at INTEGER NOT NULL,
                     updated_at INTEGER NOT NULL
                 );
-                CREATE INDEX organizations_status ON organizations(status, created_at);
-                CREATE INDEX organizations_tier_id ON organizations(tier_id);
+                CREATE INDEX organizations_status ON organizations(status, created_at, id);
+                CREATE INDEX organizations_tier_id ON organizations(tier_id, created_at, id);
                 CREATE INDEX organizations_created_at ON organizations(created_at, id);
 
                 CREATE TABLE memberships (

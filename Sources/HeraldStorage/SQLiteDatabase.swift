@@ -30,7 +30,11 @@ public struct SQLiteDatabase: Sendable {
         }
         let configuration = Self.configuration(synchronous: mode)
         do {
-            self.writer = try DatabasePool(path: path, configuration: configuration)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // GRDB sets `synchronous=NORMAL` on the writer when it enables WAL, after `prepareDatabase`:
+            // set the chosen mode again on the writer, the one connection that commits.
+            try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = \(mode)") }
+            self.writer = pool
         } catch {
             throw SQLiteErrors.map(error)
         }

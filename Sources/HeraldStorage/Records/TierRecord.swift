@@ -20,3 +20,16 @@ struct TierRecord: SnakeCaseRecord {
             createdAt: Date(millisecondsSince1970: createdAt), updatedAt: Date(millisecondsSince1970: updatedAt))
     }
 }
+
+extension TierRecord {
+    /// Decodes by column name (faster than `Decodable` on the list paths).
+    init(row: Row) throws {
+        id = row["id"]
+        displayName = row["display_name"]
+        maxServices = row["max_services"]
+        maxUsers = row["max_users"]
+        priceCents = row["price_cents"]
+        createdAt = row["created_at"]
+        updatedAt = row["updated_at"]
+    }
+}

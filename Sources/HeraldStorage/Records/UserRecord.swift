@@ -27,6 +27,17 @@ struct UserRecord: SnakeCaseRecord {
         self.createdAt = createdAt.millisecondsSince1970
     }
 
+    /// Decodes by column name (faster than `Decodable` on the list paths).
+    init(row: Row) throws {
+        id = row["id"]
+        email = row["email"]
+        isPlatformOwner = row["is_platform_owner"]
+        isService = row["is_service"]
+        jwtIssuer = row["jwt_issuer"]
+        jwtSubject = row["jwt_subject"]
+        createdAt = row["created_at"]
+    }
+
     var model: User {
         User(
             id: id, email: email, isPlatformOwner: isPlatformOwner, isService: isService,
