@@ -11,7 +11,8 @@ log="$state/herald.log"
 cleanup() { [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null || true; rm -rf "$state"; }
 trap cleanup EXIT
 
-"$bin" serve --state-dir "$state" --public-address 127.0.0.1:0 --admin-address 127.0.0.1:0 --log-level warning \
+# Negative tests send bad credentials on purpose: lift the failed-authentication limit for this run.
+HERALD_LIMITS_AUTH_FAILURES=1000000 "$bin" serve --state-dir "$state" --public-address 127.0.0.1:0 --admin-address 127.0.0.1:0 --log-level warning \
   >"$log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do [ -s "$state/addresses.json" ] && break; sleep 0.1; done

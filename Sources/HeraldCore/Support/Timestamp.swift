@@ -8,8 +8,17 @@ public enum Timestamp {
             .timeSeparator(.colon).timeZone(separator: .omitted))
     }
 
-    /// Parses an RFC 3339 date-time (with or without fractional seconds) or a plain `YYYY-MM-DD` date (midnight UTC).
+    /// The dates Herald accepts from clients: 1970-01-01 up to the end of 9999.
+    public static let acceptedRange = Date(timeIntervalSince1970: 0)...Date(timeIntervalSince1970: 253_402_300_799)
+
+    /// Parses an RFC 3339 date-time (with or without fractional seconds) or a plain `YYYY-MM-DD` date (midnight UTC),
+    /// within ``acceptedRange``.
     public static func parse(_ text: String) -> Date? {
+        guard let date = parseUnbounded(text), acceptedRange.contains(date) else { return nil }
+        return date
+    }
+
+    private static func parseUnbounded(_ text: String) -> Date? {
         if let date = try? Date(text, strategy: .iso8601) { return date }
         if let date = try? Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true)) {
             return date

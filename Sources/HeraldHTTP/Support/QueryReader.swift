@@ -56,7 +56,7 @@ struct QueryReader {
     func date(_ name: String, endOfDay: Bool = false) throws -> Date? {
         guard let text = raw(name) else { return nil }
         guard text.count <= 40, let date = Timestamp.parse(text) else {
-            throw HeraldError(.invalidQuery, "\(name) must be a date (YYYY-MM-DD) or an RFC 3339 date-time", field: name)
+            throw HeraldError(.invalidQuery, "\(name) must be a date (YYYY-MM-DD) or an RFC 3339 date-time from 1970 on", field: name)
         }
         if endOfDay, text.count == 10 { return date.addingTimeInterval(86_399.999) }
         return date

@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `herald` binary, run as a child process with a temporary state directory.
+final class HeraldProcess: @unchecked Sendable {  // mutated only by the test that owns it, never concurrently
+    static let packageRoot = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static var binary: String { packageRoot.appendingPathComponent(".build/debug/herald").path }
+
+    let stateDirectory: String
+    let process = Process()
+    let output = Pipe()
+
+    init() throws {
+        stateDirectory = FileManager.default.temporaryDirectory
+            .appendingPathComponent("herald-e2e-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: stateDirectory)
+    }
+
+    /// Runs a command to completion and returns its exit status, stdout and stderr.
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Starts `herald serve` on free ports and waits for `addresses.json`.
+    func serve(environment: [String: String] = [:]) async throws -> (public: String, admin: String) {
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = [
+            "serve", "--state-dir", stateDirectory, "--public-address", "127.0.0.1:0", "--admin-address",
+            "127.0.0.1:0", "--log-level", "warning",
+        ]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let file = stateDirectory + "/addresses.json"
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            if let data = FileManager.default.contents(atPath: file), !data.isEmpty,
+                let json = try? JSONSerialization.jsonObject(with: data) as? [String: String],
+                let publicURL = json["public"], let adminURL = json["admin"]
+            {
+                return (publicURL, adminURL)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ProcessError(message: "herald did not write \(file)")
+    }
+
+    /// Sends a signal and waits (bounded) for the process to exit; returns the elapsed time.
+    func stop(signal: Int32 = SIGTERM, within limit: Duration = .seconds(30)) async throws -> Duration {
+        let start = ContinuousClock.now
+        kill(process.processIdentifier, signal)
+        while process.isRunning {
+            guard ContinuousClock.now - start < limit else { throw ProcessError(message: "herald did not exit") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return ContinuousClock.now - start
+    }
+}
+
+struct ProcessError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// A small HTTP/1.1 client over URLSession for requests to the daemon.
+enum HTTP {
+    static func request(_ method: String, _ url: String, key: String? = nil, json: String? = nil) async throws
+        -> (Int, String)
+    {
+        var request = URLRequest(url: URL(string: url)!)
+        request.httpMethod = method
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if let json {
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+    }
+}
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
