@@ -61,6 +61,13 @@ test-schemathesis:
 install: release
 	install -D -m 0755 .build/release/herald $(DESTDIR)$(PREFIX)/bin/herald
 	install -D -m 0644 systemd/herald.service $(DESTDIR)/etc/systemd/system/herald.service
+	install -D -m 0644 docs/operations.md $(DESTDIR)$(PREFIX)/share/doc/herald/operations.md
+	install -D -m 0644 docs/openapi.yaml $(DESTDIR)$(PREFIX)/share/doc/herald/openapi.yaml
+	@if [ ! -e $(DESTDIR)/etc/herald/credentials/master-key ]; then \
+	  install -d -m 0700 $(DESTDIR)/etc/herald/credentials; \
+	  (umask 077; head -c 32 /dev/urandom > $(DESTDIR)/etc/herald/credentials/master-key); \
+	  echo "generated $(DESTDIR)/etc/herald/credentials/master-key (keep it: it unseals stored secrets)"; \
+	fi
 	@if [ ! -e $(DESTDIR)/etc/herald/herald.yaml ]; then \
 	  install -D -m 0640 etc/herald.example.yaml $(DESTDIR)/etc/herald/herald.yaml; \
 	else echo "keeping existing $(DESTDIR)/etc/herald/herald.yaml"; fi

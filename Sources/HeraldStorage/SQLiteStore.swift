@@ -41,8 +41,11 @@ public struct SQLiteStore: HeraldStore {
         }
     }
 
+    /// Answers when the database is reachable and every migration has run (`/readyz`, the watchdog).
     public func checkHealth() async throws {
-        _ = try await read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+        guard try await read({ db in try SQLiteDatabase.isMigrated(db) }) else {
+            throw HeraldError(.unavailable, "database migrations are not complete")
+        }
     }
 
     // MARK: Events of mutations
