@@ -28,7 +28,10 @@ for slug in acme-corp globex initech; do
 done
 
 status=0
-scripts/schemathesis.sh "$admin" "$key" || status=$?
+scripts/schemathesis.sh "$admin" "$key" --exclude-operation-id ingestEvents || status=$?
+# Ingest accepts only service keys (the SSO core's): test it with one, made by the CLI on the live store.
+service_key=$("$bin" apikey create --email core@sso.example --service --name schemathesis --state-dir "$state" 2>/dev/null)
+scripts/schemathesis.sh "$admin" "$service_key" --include-operation-id ingestEvents || status=$?
 
 start=$(date +%s%N)
 kill -TERM "$pid"
