@@ -5,6 +5,7 @@ enum SQLiteMigrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2-jobs", migrate: v2Jobs)
         return migrator
     }
 
@@ -131,6 +132,54 @@ enum SQLiteMigrations {
                     created_at INTEGER NOT NULL,
                     PRIMARY KEY (key, actor_id)
                 ) WITHOUT ROWID;
+                """)
+    }
+
+    /// The job queue: jobs (claimed by state and run_at, fair by organization and destination) and their attempts.
+    private static func v2Jobs(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE jobs (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,
+                    org_id TEXT,
+                    destination TEXT NOT NULL,
+                    payload BLOB NOT NULL,
+                    state TEXT NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    max_attempts INTEGER NOT NULL,
+                    run_at INTEGER NOT NULL,
+                    lease_owner TEXT,
+                    lease_expires_at INTEGER,
+                    fencing_token INTEGER NOT NULL DEFAULT 0,
+                    unique_key TEXT,
+                    last_error TEXT,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL,
+                    finished_at INTEGER
+                );
+                CREATE INDEX jobs_state_run_at ON jobs(state, run_at);
+                CREATE INDEX jobs_org_destination ON jobs(org_id, destination);
+                CREATE INDEX jobs_due_by_destination ON jobs(org_id, destination, run_at, id)
+                    WHERE state IN ('available', 'retrying');
+                CREATE INDEX jobs_lease_expiry ON jobs(lease_expires_at) WHERE state = 'leased';
+                CREATE INDEX jobs_finished_at ON jobs(finished_at) WHERE finished_at IS NOT NULL;
+                CREATE INDEX jobs_kind_state ON jobs(kind, state);
+                CREATE UNIQUE INDEX jobs_pending_unique_key ON jobs(unique_key)
+                    WHERE unique_key IS NOT NULL AND state IN ('available', 'leased', 'retrying');
+
+                CREATE TABLE job_attempts (
+                    id INTEGER PRIMARY KEY,
+                    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                    attempt INTEGER NOT NULL,
+                    started_at INTEGER NOT NULL,
+                    duration_ms INTEGER NOT NULL,
+                    outcome TEXT NOT NULL,
+                    status_code INTEGER,
+                    error TEXT,
+                    response_excerpt TEXT
+                );
+                CREATE INDEX job_attempts_job_id ON job_attempts(job_id, id);
                 """)
     }
 }
