@@ -120,7 +120,8 @@ struct StandardWebhooksPeerTests {
         let lines = String(decoding: output, as: UTF8.self).split(separator: "\n")
         let objects = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] ?? [:] }
         if process.terminationStatus == 2, let missing = objects.first?["missing"] {
-            Issue.record("a Python peer library is missing from the venv (\(missing)): run `make peers`")
+            let hint = "scripts/requirements-peers.txt must list standardwebhooks and cryptography"
+            Issue.record("a Python peer library is missing from the venv (\(missing)): run `make peers` (\(hint))")
             return nil
         }
         guard process.terminationStatus == 0 else {
