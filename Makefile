@@ -10,7 +10,7 @@ PEERS_VENV   ?= .build/peers-venv
 SYSTEM_PACKAGES := libsqlite3-dev libcurl4-openssl-dev wrk
 BIN          := .build/debug/herald
 
-.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis install bench-admin clean
+.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis install bench-admin bench-queue clean
 
 ## deps: install the Debian packages the build and the tests need (only those missing)
 deps:
@@ -75,6 +75,10 @@ install: release
 ## bench-admin: admin API throughput against the HTTP ceiling of the same process (release build)
 bench-admin: release
 	scripts/bench-admin.sh .build/release/herald
+
+## bench-queue: enqueue+claim+ack of 100,000 no-op jobs, jobs/s with synchronous=FULL and NORMAL (release build)
+bench-queue:
+	scripts/bench-queue.sh 100000
 
 clean:
 	rm -rf .build var

@@ -41,11 +41,12 @@ enum JobRows {
     }
 
     static func insert(_ attempt: JobAttempt, in db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO job_attempts (job_id, attempt, started_at, duration_ms, outcome, status_code, error,
                     response_excerpt) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """
+        ).execute(
             arguments: [
                 attempt.jobId, attempt.attempt, attempt.startedAt.millisecondsSince1970,
                 Int64((attempt.duration.inSeconds * 1000).rounded()), attempt.outcome.rawValue, attempt.statusCode,

@@ -95,12 +95,16 @@ private final class ResultSlot<T: Sendable>: Sendable {
     func run(_ body: @Sendable (Database) throws -> T, in db: Database) {
         let outcome: Result<T, any Error>
         do {
-            var produced: T?
-            try db.inSavepoint {
-                produced = try body(db)
-                return .commit
+            try db.cachedStatement(sql: "SAVEPOINT job_operation").execute()
+            do {
+                let produced = try body(db)
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT job_operation").execute()
+                outcome = .success(produced)
+            } catch {
+                try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job_operation").execute()
+                try? db.cachedStatement(sql: "RELEASE SAVEPOINT job_operation").execute()
+                throw error
             }
-            outcome = .success(produced!)
         } catch {
             outcome = .failure(error)
         }

@@ -1,1 +1,0 @@
-import AsyncHTTPClient; import Mustache; import CompressNIO
