@@ -22,10 +22,17 @@ key=$(cat "$state/bootstrap-admin-key")
 auth=(-H "Authorization: Bearer $key" -H "Content-Type: application/json")
 
 # A little data so that the reads have something to return.
+# docs/schemathesis.toml gives the path parameters these resources' ids, so requests reach real data.
+json_field() { python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1"; }
 curl -fsS "${auth[@]}" -X POST "$admin/api/platform/tiers" -d '{"id":"pro","display_name":"Pro","max_users":50}' >/dev/null
 for slug in acme-corp globex initech; do
-  curl -fsS "${auth[@]}" -X POST "$admin/api/organizations" -d "{\"slug\":\"$slug\",\"name\":\"$slug\"}" >/dev/null
+  id=$(curl -fsS "${auth[@]}" -X POST "$admin/api/organizations" -d "{\"slug\":\"$slug\",\"name\":\"$slug\"}" | json_field id)
+  case $slug in acme-corp) export HERALD_ORG_ID=$id ;; globex) export HERALD_SPARE_ORG_ID=$id ;; esac
 done
+HERALD_USER_ID=$(curl -fsS "${auth[@]}" -X POST "$admin/api/organizations/acme-corp/members" \
+  -d '{"email":"member@acme.example","role":"member"}' | json_field user_id)
+export HERALD_USER_ID
+export SCHEMATHESIS_CONFIG=docs/schemathesis.toml
 
 status=0
 scripts/schemathesis.sh "$admin" "$key" --exclude-operation-id ingestEvents || status=$?

@@ -59,7 +59,10 @@ echo "schemathesis: $("$st" --version) against $admin_url (bound ${time_bound}s)
 # --max-time is deliberately not used: in schemathesis 4.x it makes fuzzing repeat until the
 # budget is spent. `timeout` bounds the run instead.
 set +e
-(cd "$workdir" && exec timeout --kill-after=30 "$time_bound" "$st" run "$root/docs/openapi.yaml" \
+# SCHEMATHESIS_CONFIG: an optional config file (e.g. docs/schemathesis.toml) giving path parameters real values.
+config_args=()
+if [ -n "${SCHEMATHESIS_CONFIG:-}" ]; then config_args=(--config-file "$(cd "$(dirname "$SCHEMATHESIS_CONFIG")" && pwd)/$(basename "$SCHEMATHESIS_CONFIG")"); fi
+(cd "$workdir" && exec timeout --kill-after=30 "$time_bound" "$st" "${config_args[@]}" run "$root/docs/openapi.yaml" \
     --url "$admin_url" \
     -H "Authorization: Bearer $api_key" \
     --checks not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance \
