@@ -34,7 +34,7 @@ import Testing
         let migrations = try await reopened.writer.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1"])
+        #expect(migrations == ["v1", "v2-jobs"])
     }
 
     @Test func fileDatabaseUsesWALForeignKeysAndTheChosenSynchronousMode() async throws {
@@ -93,8 +93,8 @@ import Testing
         }
         #expect(
             tables == [
-                "api_keys", "events", "grdb_migrations", "idempotency_keys", "invitations", "memberships",
-                "mfa_status", "organizations", "tiers", "users",
+                "api_keys", "events", "grdb_migrations", "idempotency_keys", "invitations", "job_attempts", "jobs",
+                "memberships", "mfa_status", "organizations", "tiers", "users",
             ])
     }
 
