@@ -52,6 +52,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
@@ -66,6 +68,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .executableTarget(
@@ -85,8 +89,11 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "herald-bench", dependencies: ["HeraldCore", "HeraldStorage"]),
-        .testTarget(name: "HeraldCoreTests", dependencies: ["HeraldCore"]),
-        .testTarget(name: "HeraldStorageTests", dependencies: ["HeraldStorage", "HeraldCore"]),
+        .testTarget(
+            name: "HeraldCoreTests", dependencies: ["HeraldCore", .product(name: "Crypto", package: "swift-crypto")]),
+        .testTarget(
+            name: "HeraldStorageTests",
+            dependencies: ["HeraldStorage", "HeraldCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "HeraldHTTPTests",
             dependencies: [
@@ -97,7 +104,16 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
-        .testTarget(name: "HeraldDeliveryTests", dependencies: ["HeraldDelivery", "HeraldCore", "HeraldStorage"]),
+        .testTarget(
+            name: "HeraldDeliveryTests",
+            dependencies: [
+                "HeraldDelivery", "HeraldCore", "HeraldStorage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
         .testTarget(
             name: "heraldTests",
             dependencies: ["herald", "HeraldCore", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]
