@@ -20,6 +20,8 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var organizations = OrganizationsConfiguration()
     /// `auth.*`
     public var auth = AuthConfiguration()
+    /// `webhooks.*`
+    public var webhooks = WebhooksConfiguration()
     /// `outbound.allowlist`: CIDRs that outbound delivery may reach although private or loopback.
     public var outboundAllowlist: [String] = []
     /// `database.synchronous`: full (power-loss durable, default) or normal.

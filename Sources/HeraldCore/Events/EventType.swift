@@ -51,6 +51,14 @@ public struct EventType: Sendable, Hashable, Codable, CustomStringConvertible, E
     public static let apiKeyCreated: EventType = "apikey.created"
     public static let apiKeyRevoked: EventType = "apikey.revoked"
 
+    public static let webhookEndpointCreated: EventType = "webhook.endpoint.created"
+    public static let webhookEndpointUpdated: EventType = "webhook.endpoint.updated"
+    public static let webhookEndpointDeleted: EventType = "webhook.endpoint.deleted"
+    public static let webhookEndpointDisabled: EventType = "webhook.endpoint.disabled"
+    public static let webhookEndpointEnabled: EventType = "webhook.endpoint.enabled"
+    /// The test ping: sent only to the endpoint under test, never stored as an event.
+    public static let webhookTest: EventType = "webhook.test"
+
     public static let authLoginSucceeded: EventType = "auth.login.succeeded"
     public static let authLoginFailed: EventType = "auth.login.failed"
     public static let authMFAFailed: EventType = "auth.mfa.failed"
