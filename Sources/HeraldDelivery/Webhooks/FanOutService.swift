@@ -1,0 +1,94 @@
+import Foundation
+import HeraldCore
+import Logging
+import ServiceLifecycle
+
+/// Turns new events into webhook delivery jobs until graceful shutdown.
+///
+/// It runs ``WebhookStore/fanOut(batchSize:)`` until nothing is left whenever it is signalled (the store's
+/// commit hook calls ``Signal/notify()`` after a transaction that recorded events) and at least once a
+/// second (events written by another process, a missed signal). After jobs were enqueued it wakes the
+/// job dispatcher so they start at once.
+public struct FanOutService: Service {
+    /// Wakes the fan-out: cheap, never blocks, coalesces (many notifications before a pass make one pass).
+    public struct Signal: Sendable {
+        let stream: AsyncStream<Void>
+        let continuation: AsyncStream<Void>.Continuation
+
+        public init() {
+            (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        }
+
+        /// Asks for a fan-out pass.
+        public func notify() {
+            continuation.yield()
+        }
+    }
+
+    let store: any WebhookStore
+    let signal: Signal
+    let wakeDeliveries: @Sendable () -> Void
+    let batchSize: Int
+    let interval: Duration
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - signal: the signal the store's commit hook notifies.
+    ///   - wakeDeliveries: wakes the job dispatcher (`JobDispatcher.wake`).
+    ///   - batchSize: events per fan-out transaction.
+    ///   - interval: the longest wait between passes without a signal.
+    public init(
+        store: any WebhookStore, signal: Signal, wakeDeliveries: @escaping @Sendable () -> Void, batchSize: Int = 500,
+        interval: Duration = .seconds(1), logger: Logger = Logger(label: "herald.fanout")
+    ) {
+        self.store = store
+        self.signal = signal
+        self.wakeDeliveries = wakeDeliveries
+        self.batchSize = max(1, batchSize)
+        self.interval = interval
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let signal = self.signal
+        let interval = self.interval
+        await cancelWhenGracefulShutdown {
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: interval)
+                        signal.notify()
+                    }
+                }
+                await self.pass()
+                for await _ in signal.stream {
+                    if Task.isCancelled { break }
+                    await self.pass()
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Fans out until a call enqueues nothing; wakes the dispatcher when anything was enqueued.
+    /// - Returns: the number of jobs enqueued.
+    @discardableResult
+    public func pass() async -> Int {
+        var total = 0
+        while !Task.isCancelled {
+            do {
+                let enqueued = try await store.fanOut(batchSize: batchSize)
+                if enqueued > 0 {
+                    total += enqueued
+                    wakeDeliveries()
+                }
+                // 0: nothing new after the cursor (the store's contract).
+                if enqueued == 0 { break }
+            } catch {
+                logger.error("fan-out failed; retrying at the next pass", metadata: ["error": "\(error)"])
+                break
+            }
+        }
+        return total
+    }
+}
