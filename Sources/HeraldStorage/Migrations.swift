@@ -6,6 +6,7 @@ enum SQLiteMigrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2-jobs", migrate: v2Jobs)
+        migrator.registerMigration("v3-webhooks", migrate: v3Webhooks)
         return migrator
     }
 
@@ -180,6 +181,57 @@ enum SQLiteMigrations {
                     response_excerpt TEXT
                 );
                 CREATE INDEX job_attempts_job_id ON job_attempts(job_id, id);
+                """)
+    }
+
+    /// Webhook endpoints (secrets sealed), deliveries (one per `webhook.delivery` job), and the durable cursors of
+    /// the stages that read the events table (fan-out: `webhooks`).
+    private static func v3Webhooks(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE webhook_endpoints (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+                    url TEXT NOT NULL,
+                    description TEXT,
+                    event_types TEXT NOT NULL DEFAULT '[]',
+                    enabled INTEGER NOT NULL DEFAULT 1,
+                    disabled_reason TEXT,
+                    rate_limit_per_second INTEGER,
+                    ordered INTEGER NOT NULL DEFAULT 0,
+                    headers TEXT NOT NULL DEFAULT '{}',
+                    signing TEXT NOT NULL DEFAULT 'v1',
+                    secret_sealed TEXT NOT NULL,
+                    previous_secret_sealed TEXT,
+                    previous_valid_until INTEGER,
+                    failing_since INTEGER,
+                    created_at INTEGER NOT NULL,
+                    updated_at INTEGER NOT NULL
+                );
+                CREATE INDEX webhook_endpoints_org_id ON webhook_endpoints(org_id, created_at);
+
+                CREATE TABLE webhook_deliveries (
+                    job_id INTEGER PRIMARY KEY NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                    endpoint_id TEXT NOT NULL REFERENCES webhook_endpoints(id) ON DELETE CASCADE,
+                    org_id TEXT NOT NULL,
+                    event_id TEXT NOT NULL,
+                    event_type TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries(endpoint_id, job_id DESC);
+
+                CREATE TABLE cursors (
+                    name TEXT PRIMARY KEY NOT NULL,
+                    position INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO cursors (name, position) VALUES ('webhooks', (SELECT COALESCE(MAX(seq), 0) FROM events));
+
+                -- Deleting an organization deletes its jobs of every kind in the same transaction (their attempts
+                -- and webhook deliveries cascade); its endpoints cascade from organizations.
+                CREATE TRIGGER organizations_delete_jobs AFTER DELETE ON organizations
+                BEGIN
+                    DELETE FROM jobs WHERE org_id = OLD.id;
+                END;
                 """)
     }
 }

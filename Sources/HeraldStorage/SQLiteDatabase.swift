@@ -117,7 +117,14 @@ public struct SQLiteDatabase: Sendable {
     }
 
     /// The store over this database.
-    public func store(now: @escaping @Sendable () -> Date = { Date() }) -> SQLiteStore {
-        SQLiteStore(database: self, now: now)
+    /// See ``SQLiteStore/init(database:now:sealer:webhookMaxAttempts:onEventsCommitted:onJobsEnqueued:)``.
+    public func store(
+        now: @escaping @Sendable () -> Date = { Date() }, sealer: SecretSealer? = nil,
+        webhookMaxAttempts: Int = RetryPolicy.webhook.maxAttempts,
+        onEventsCommitted: (@Sendable () -> Void)? = nil, onJobsEnqueued: (@Sendable () -> Void)? = nil
+    ) -> SQLiteStore {
+        SQLiteStore(
+            database: self, now: now, sealer: sealer, webhookMaxAttempts: webhookMaxAttempts,
+            onEventsCommitted: onEventsCommitted, onJobsEnqueued: onJobsEnqueued)
     }
 }

@@ -12,11 +12,38 @@ public struct SQLiteStore: HeraldStore {
     /// The clock (injectable so that tests can move time).
     let now: @Sendable () -> Date
 
+    /// Seals webhook secrets at rest; nil refuses every operation that needs one (creating an endpoint…).
+    public let sealer: SecretSealer?
+    /// The attempts of a webhook delivery job before it is dead (`RetryPolicy.webhook.maxAttempts` by default).
+    public let webhookMaxAttempts: Int
+    /// Keeps the commit observer (hooks) registered for as long as a copy of this store lives.
+    let commitObserver: CommitObserver?
+
     /// A store over `database`, which must be migrated.
-    /// - Parameter now: the clock used for every timestamp.
-    public init(database: SQLiteDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// - Parameters:
+    ///   - now: the clock used for every timestamp.
+    ///   - sealer: seals webhook secrets at rest (required for creating endpoints and reading their keys).
+    ///   - webhookMaxAttempts: `max_attempts` of every webhook delivery job this store enqueues.
+    ///   - onEventsCommitted: called after every commit that inserted events (any store write, ingest included),
+    ///     on the database's writer queue: it must only signal (wake the fan-out service), never block.
+    ///   - onJobsEnqueued: called after every commit that inserted jobs (fan-out, resend, replay, test ping, and the
+    ///     job store's own enqueues on the same database), likewise only to wake the dispatcher.
+    public init(
+        database: SQLiteDatabase, now: @escaping @Sendable () -> Date = { Date() }, sealer: SecretSealer? = nil,
+        webhookMaxAttempts: Int = RetryPolicy.webhook.maxAttempts,
+        onEventsCommitted: (@Sendable () -> Void)? = nil, onJobsEnqueued: (@Sendable () -> Void)? = nil
+    ) {
         self.database = database
         self.now = now
+        self.sealer = sealer
+        self.webhookMaxAttempts = max(1, webhookMaxAttempts)
+        if onEventsCommitted != nil || onJobsEnqueued != nil {
+            let observer = CommitObserver(onEvents: onEventsCommitted, onJobs: onJobsEnqueued)
+            database.writer.add(transactionObserver: observer, extent: .observerLifetime)
+            self.commitObserver = observer
+        } else {
+            self.commitObserver = nil
+        }
     }
 
     var writer: any DatabaseWriter { database.writer }

@@ -34,7 +34,7 @@ import Testing
         let migrations = try await reopened.writer.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1", "v2-jobs"])
+        #expect(migrations == ["v1", "v2-jobs", "v3-webhooks"])
     }
 
     @Test func fileDatabaseUsesWALForeignKeysAndTheChosenSynchronousMode() async throws {
@@ -93,8 +93,9 @@ import Testing
         }
         #expect(
             tables == [
-                "api_keys", "events", "grdb_migrations", "idempotency_keys", "invitations", "job_attempts", "jobs",
-                "memberships", "mfa_status", "organizations", "tiers", "users",
+                "api_keys", "cursors", "events", "grdb_migrations", "idempotency_keys", "invitations", "job_attempts",
+                "jobs", "memberships", "mfa_status", "organizations", "tiers", "users", "webhook_deliveries",
+                "webhook_endpoints",
             ])
     }
 
