@@ -43,6 +43,20 @@ struct ConfigurationKey: Sendable, Hashable {
     static let jwtPublicKeys = ConfigurationKey(
         "auth.jwt.public_keys", .list, environmentName: "HERALD_JWT_PUBLIC_KEYS")
     static let outboundAllowlist = ConfigurationKey("outbound.allowlist", .list)
+    static let webhookRetrySchedule = ConfigurationKey("webhooks.retry_schedule_seconds", .list)
+    static let webhookRetryJitter = ConfigurationKey("webhooks.retry_jitter")
+    static let webhookRequestTimeout = ConfigurationKey("webhooks.request_timeout_seconds")
+    static let webhookConnectTimeout = ConfigurationKey("webhooks.connect_timeout_seconds")
+    static let webhookAutoDisableAfter = ConfigurationKey("webhooks.auto_disable_after_seconds")
+    static let webhookRotationGrace = ConfigurationKey("webhooks.rotation_grace_seconds")
+    static let webhookConcurrencyPerEndpoint = ConfigurationKey("webhooks.concurrency_per_endpoint")
+    static let webhookWorkers = ConfigurationKey("webhooks.workers")
+
+    /// The `webhooks.*` keys, in the order of the example file.
+    static let webhooks: [ConfigurationKey] = [
+        webhookRetrySchedule, webhookRetryJitter, webhookRequestTimeout, webhookConnectTimeout,
+        webhookAutoDisableAfter, webhookRotationGrace, webhookConcurrencyPerEndpoint, webhookWorkers,
+    ]
     static let databaseSynchronous = ConfigurationKey("database.synchronous")
     static let shutdownGrace = ConfigurationKey("shutdown.grace_seconds")
     static let bootstrapAdminEmail = ConfigurationKey("bootstrap.admin_email")
@@ -71,8 +85,9 @@ struct ConfigurationKey: Sendable, Hashable {
     static let all: [ConfigurationKey] =
         [stateDirectory] + publicListener.all + adminListener.all + [
             logLevel, logFormat, maxBodyBytes, authFailures, authFailureWindow, autoApprove, defaultTier,
-            jwtIssuer, jwtAudience, jwtHS256Secret, jwtPublicKeys, outboundAllowlist, databaseSynchronous,
-            shutdownGrace, bootstrapAdminEmail,
+            jwtIssuer, jwtAudience, jwtHS256Secret, jwtPublicKeys,
+        ] + webhooks + [
+            outboundAllowlist, databaseSynchronous, shutdownGrace, bootstrapAdminEmail,
         ]
 
     /// The keys by dotted name.

@@ -243,6 +243,7 @@ enum ConfigurationLoader {
                 .jwtIssuer, "is required when auth.jwt.hs256_secret or auth.jwt.public_keys is set", namingSource: false)
         }
 
+        readWebhooks(&reader, into: &configuration.webhooks)
         if let entries = reader.cidrList(.outboundAllowlist) { configuration.outboundAllowlist = entries }
         if let value = reader.choice(.databaseSynchronous, among: ["full", "normal"]) {
             configuration.databaseSynchronous = value
