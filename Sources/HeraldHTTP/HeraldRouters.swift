@@ -9,16 +9,26 @@ public struct HTTPDependencies: Sendable {
     public var jwt: JWTVerifier?
     public var metrics: PrometheusCollectorRegistry
     public var limiter: FailedAuthenticationLimiter
+    /// The durable job queue (`/api/platform/jobs`).
+    public var jobs: any JobStore
+    /// Wakes the delivery dispatcher after the API enqueued jobs (test ping, resend, replay, retry).
+    public var wakeDeliveries: @Sendable () -> Void
 
+    /// - Parameters:
+    ///   - jobs: the job queue; without one, the jobs routes answer 503.
+    ///   - wakeDeliveries: called after the API enqueued jobs; by default nothing (no dispatcher).
     public init(
         store: any HeraldStore, configuration: HeraldConfiguration, jwt: JWTVerifier?,
-        metrics: PrometheusCollectorRegistry, limiter: FailedAuthenticationLimiter
+        metrics: PrometheusCollectorRegistry, limiter: FailedAuthenticationLimiter,
+        jobs: (any JobStore)? = nil, wakeDeliveries: @escaping @Sendable () -> Void = {}
     ) {
         self.store = store
         self.configuration = configuration
         self.jwt = jwt
         self.metrics = metrics
         self.limiter = limiter
+        self.jobs = jobs ?? UnconfiguredJobStore()
+        self.wakeDeliveries = wakeDeliveries
     }
 }
 
@@ -49,10 +59,15 @@ public enum HeraldRouters {
         PlatformOrganizationsController(store: store).addRoutes(to: platform)
         PlatformUsersController(store: store).addRoutes(to: platform)
         AnalyticsController(store: store).addRoutes(to: platform)
+        JobsController(store: store, jobs: dependencies.jobs, wakeDeliveries: dependencies.wakeDeliveries)
+            .addRoutes(to: platform)
         MeController(store: store).addRoutes(to: api)
         OrganizationsController(store: store, organizations: dependencies.configuration.organizations)
             .addRoutes(to: api)
         MembersController(store: store).addRoutes(to: api)
+        WebhooksController(
+            store: store, configuration: dependencies.configuration, wakeDeliveries: dependencies.wakeDeliveries
+        ).addRoutes(to: api)
         IngestController(store: store).addRoutes(to: api)
         return router
     }

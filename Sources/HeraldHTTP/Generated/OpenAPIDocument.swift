@@ -23,10 +23,10 @@ info:
       query parameters are ignored.
     - Too many failed authentications from one client are answered with 429.
 
-    This first increment covers platform administration (tiers, organizations, owners, users,
-    MFA, audit log, analytics, API keys), the caller's own account and API keys, organizations
-    with their members, invitations and audit logs, and event ingest. Webhooks, SCIM tokens,
-    SIEM, SMTP, jobs, mail and templates are added by later increments.
+    This document covers platform administration (tiers, organizations, owners, users, MFA,
+    audit log, analytics, API keys, the job queue), the caller's own account and API keys,
+    organizations with their members, invitations, audit logs and webhooks, and event ingest.
+    SCIM tokens, SIEM, SMTP, mail and templates are added by later increments.
 servers:
   - url: http://127.0.0.1:8081
     description: Default admin listener (loopback)
@@ -43,6 +43,8 @@ tags:
     description: Organizations the caller belongs to; roles decide what a caller may do.
   - name: events
     description: Event catalogue and ingest from the SSO core.
+  - name: webhooks
+    description: An organization's webhook endpoints and their deliveries (admins and the owner).
   - name: operations
     description: Health, readiness, metrics and this document (no authentication).
 
@@ -1048,6 +1050,94 @@ paths:
           $ref: '#/components/responses/TooManyRequests'
 
   # ---------------------------------------------------------------- platform: API keys
+  /api/platform/jobs:
+    get:
+      operationId: listJobs
+      summary: Jobs of the durable queue, every kind (platform owners only)
+      description: Newest first; filter e.g. by `state=dead` to find what needs an operator.
+      tags: [platform]
+      parameters:
+        - name: state
+          in: query
+          schema:
+            $ref: '#/components/schemas/JobState'
+        - name: kind
+          in: query
+          description: A job kind, e.g. `webhook.delivery`, `siem.flush`, `mail.send`.
+          schema:
+            type: string
+            maxLength: 100
+        - name: org_id
+          in: query
+          schema:
+            type: string
+            maxLength: 200
+        - $ref: '#/components/parameters/Page'
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 100
+            default: 20
+      responses:
+        '200':
+          description: One page of jobs.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [jobs, total, page, limit]
+                properties:
+                  jobs:
+                    type: array
+                    items:
+                      $ref: '#/components/schemas/Job'
+                  total:
+                    type: integer
+                    minimum: 0
+                  page:
+                    type: integer
+                    minimum: 1
+                  limit:
+                    type: integer
+                    minimum: 1
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/platform/jobs/{id}/retry:
+    parameters:
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: retryJob
+      summary: Re-queue a dead job with a fresh set of attempts (platform owners only)
+      tags: [platform]
+      responses:
+        '200':
+          description: The job, available again and due at once.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Job'
+        '400':
+          description: The job is not dead (`invalid_state`), or the input is invalid.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Error'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
   /api/platform/api-keys:
     get:
       operationId: listPlatformApiKeys
@@ -1824,6 +1914,399 @@ paths:
         '429':
           $ref: '#/components/responses/TooManyRequests'
 
+  # ---------------------------------------------------------------- organizations: webhooks
+  /api/organizations/{slug}/webhooks:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: listWebhooks
+      summary: List webhook endpoints (admin or owner)
+      tags: [webhooks]
+      responses:
+        '200':
+          description: The organization's endpoints, newest first (without secrets).
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/WebhookEndpoint'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    post:
+      operationId: createWebhook
+      summary: Create a webhook endpoint (admin or owner)
+      description: |
+        Generates the signing secret (`whsec_…`, v1) or Ed25519 key (`whsk_…`, v1a), returned only here,
+        by `rotate-secret` and by `GET …/secret`. `url` must be `https`; plain `http` is accepted only
+        for an IP literal or `localhost` inside the outbound allow-list (`outbound.allowlist`). The
+        address is vetted again on every delivery attempt. Records `webhook.endpoint.created`.
+      tags: [webhooks]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/WebhookEndpointCreate'
+      responses:
+        '201':
+          description: The endpoint with its secret.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/WebhookEndpointWithSecret'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/webhooks/{id}:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    get:
+      operationId: getWebhook
+      summary: Get a webhook endpoint (admin or owner)
+      tags: [webhooks]
+      responses:
+        '200':
+          description: The endpoint (without its secret).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/WebhookEndpoint'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    patch:
+      operationId: updateWebhook
+      summary: Update, enable or disable a webhook endpoint (admin or owner)
+      description: |
+        Absent fields are left alone. `enabled: true` re-enables a disabled endpoint (clearing
+        `disabled_reason`) and records `webhook.endpoint.enabled`; `enabled: false` records
+        `webhook.endpoint.disabled`; other changes record `webhook.endpoint.updated`.
+      tags: [webhooks]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/WebhookEndpointUpdate'
+      responses:
+        '200':
+          description: The updated endpoint.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/WebhookEndpoint'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    delete:
+      operationId: deleteWebhook
+      summary: Delete a webhook endpoint (admin or owner)
+      description: Cancels its pending deliveries. Records `webhook.endpoint.deleted`.
+      tags: [webhooks]
+      responses:
+        '204':
+          description: The endpoint was deleted.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/webhooks/{id}/test:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: testWebhook
+      summary: Send a test ping to the endpoint (admin or owner)
+      description: |
+        Enqueues a `webhook.test` ping to this endpoint only (a delivery job through the same deliverer;
+        not an event) and waits for its first attempt, at most `webhooks.request_timeout_seconds` + 5 s.
+        `success` is true when the receiver answered 2xx; false when it answered otherwise, failed, or no
+        attempt was made in time (the ping stays queued and its outcome shows in the delivery list).
+        `job_id` and `delivery_id` are the same id.
+      tags: [webhooks]
+      responses:
+        '200':
+          description: The outcome of the first attempt.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [success, job_id, delivery_id]
+                properties:
+                  success:
+                    type: boolean
+                  job_id:
+                    type: string
+                  delivery_id:
+                    type: string
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/webhooks/{id}/deliveries:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    get:
+      operationId: listWebhookDeliveries
+      summary: An endpoint's deliveries (admin or owner)
+      tags: [webhooks]
+      parameters:
+        - name: status
+          in: query
+          schema:
+            $ref: '#/components/schemas/DeliveryStatus'
+        - $ref: '#/components/parameters/Page'
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 100
+            default: 20
+      responses:
+        '200':
+          description: One page of deliveries, newest first.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [deliveries, total, page, limit]
+                properties:
+                  deliveries:
+                    type: array
+                    items:
+                      $ref: '#/components/schemas/WebhookDelivery'
+                  total:
+                    type: integer
+                    minimum: 0
+                  page:
+                    type: integer
+                    minimum: 1
+                  limit:
+                    type: integer
+                    minimum: 1
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/webhooks/{id}/deliveries/{delivery_id}/resend:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+      - $ref: '#/components/parameters/DeliveryId'
+    post:
+      operationId: resendWebhookDelivery
+      summary: Send a delivery again (admin or owner)
+      description: Enqueues the delivery's exact body again as a new delivery (same event id, fresh attempts).
+      tags: [webhooks]
+      responses:
+        '202':
+          description: The new delivery, queued.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/WebhookDelivery'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/webhooks/{id}/replay:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: replayWebhook
+      summary: Replay the organization's events since a time to this endpoint (admin or owner)
+      description: Enqueues one delivery per event of the organization since `since` that the endpoint's filter matches.
+      tags: [webhooks]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [since]
+              properties:
+                since:
+                  $ref: '#/components/schemas/DateOrDateTime'
+      responses:
+        '202':
+          description: How many deliveries were queued.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [enqueued]
+                properties:
+                  enqueued:
+                    $ref: '#/components/schemas/Count'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/webhooks/{id}/rotate-secret:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: rotateWebhookSecret
+      summary: Rotate the signing secret (admin or owner)
+      description: |
+        The new secret (or v1a key) signs at once; the previous one keeps signing alongside it for
+        `webhooks.rotation_grace_seconds` (24 h by default).
+      tags: [webhooks]
+      responses:
+        '200':
+          description: The endpoint with its new secret.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/WebhookEndpointWithSecret'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/webhooks/{id}/secret:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    get:
+      operationId: revealWebhookSecret
+      summary: Reveal the current signing secret (admin or owner)
+      tags: [webhooks]
+      responses:
+        '200':
+          description: The current secret (`whsec_…`), or for a v1a endpoint its private key (`whsk_…`).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [secret]
+                properties:
+                  secret:
+                    type: string
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/webhooks/{id}/public-key:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    get:
+      operationId: getWebhookPublicKey
+      summary: The Ed25519 public key of a v1a endpoint (admin or owner)
+      description: Receivers verify `v1a` signatures with it. A `v1` (HMAC) endpoint has no public key (404).
+      tags: [webhooks]
+      responses:
+        '200':
+          description: The public key, as `whpk_` + base64 of the raw 32 bytes and as PEM (SubjectPublicKeyInfo).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [public_key, public_key_pem]
+                properties:
+                  public_key:
+                    type: string
+                    pattern: '^whpk_'
+                  public_key_pem:
+                    type: string
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          description: The endpoint does not exist, is not visible to the caller, or signs with `v1`.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Error'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+
 components:
   securitySchemes:
     bearerAuth:
@@ -1853,6 +2336,12 @@ components:
         type: string
     Id:
       name: id
+      in: path
+      required: true
+      schema:
+        type: string
+    DeliveryId:
+      name: delivery_id
       in: path
       required: true
       schema:
@@ -2355,5 +2844,234 @@ components:
           $ref: '#/components/schemas/Timestamp'
         data:
           type: object
+
+    EventTypePatterns:
+      type: array
+      description: Exact event types or `prefix.*` patterns (`*` = every type); empty = every type.
+      maxItems: 100
+      items:
+        type: string
+        maxLength: 102
+        pattern: '^(\*|[a-z0-9_]+(\.[a-z0-9_]+)*(\.\*)?)$'
+      examples: [[member.added, organization.*]]
+    WebhookUrl:
+      type: string
+      minLength: 1
+      maxLength: 2048
+      pattern: '^[Hh][Tt][Tt][Pp][Ss]?://[^\s@/?#]+([/?#][^\s]*)?$'
+      description: |
+        An absolute `https` URL without user information (plain `http` only for an IP literal or
+        `localhost` inside the outbound allow-list), ASCII only.
+      examples: ['https://hooks.example.com/herald']
+    WebhookHeaders:
+      type: object
+      description: |
+        Extra request headers (at most 20). Names are HTTP tokens; `webhook-*`, `host`, `content-length`,
+        `content-type` and hop-by-hop headers (`connection`, `transfer-encoding`, `te`, `upgrade`,
+        `trailer`, `keep-alive`, `proxy-connection`) are refused. Values are at most 1000 characters
+        without CR, LF or other control characters.
+      maxProperties: 20
+      propertyNames:
+        pattern: '^[A-Za-z0-9!#$%&''*+.^_`|~-]{1,100}$'
+      additionalProperties:
+        type: string
+        maxLength: 1000
+    WebhookSigning:
+      type: string
+      enum: [v1, v1a]
+      description: '`v1`: HMAC-SHA256 with a `whsec_` secret (default); `v1a`: Ed25519.'
+    WebhookRateLimit:
+      type: [integer, 'null']
+      minimum: 1
+      maximum: 10000
+      description: Most requests per second to the endpoint; null = no limit beyond the concurrency cap.
+    WebhookEndpoint:
+      type: object
+      required:
+        - id
+        - url
+        - description
+        - event_types
+        - enabled
+        - disabled_reason
+        - rate_limit_per_second
+        - ordered
+        - headers
+        - signing
+        - created_at
+        - updated_at
+      properties:
+        id:
+          type: string
+        url:
+          type: string
+        description:
+          type: [string, 'null']
+        event_types:
+          type: array
+          items:
+            type: string
+        enabled:
+          type: boolean
+        disabled_reason:
+          type: [string, 'null']
+        rate_limit_per_second:
+          type: [integer, 'null']
+        ordered:
+          type: boolean
+          description: FIFO; one delivery at a time, in event order.
+        headers:
+          type: object
+          additionalProperties:
+            type: string
+        signing:
+          $ref: '#/components/schemas/WebhookSigning'
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+        updated_at:
+          $ref: '#/components/schemas/Timestamp'
+    WebhookEndpointWithSecret:
+      allOf:
+        - $ref: '#/components/schemas/WebhookEndpoint'
+        - type: object
+          required: [secret]
+          properties:
+            secret:
+              type: string
+              description: '`whsec_…` (v1) or the `whsk_…` private key (v1a); shown only in the create and rotate answers and by the reveal.'
+    WebhookEndpointCreate:
+      type: object
+      required: [url]
+      properties:
+        url:
+          $ref: '#/components/schemas/WebhookUrl'
+        description:
+          type: [string, 'null']
+          maxLength: 500
+        event_types:
+          $ref: '#/components/schemas/EventTypePatterns'
+        rate_limit_per_second:
+          $ref: '#/components/schemas/WebhookRateLimit'
+        ordered:
+          type: boolean
+          default: false
+        headers:
+          $ref: '#/components/schemas/WebhookHeaders'
+        signing:
+          $ref: '#/components/schemas/WebhookSigning'
+      example:
+        url: https://hooks.example.com/herald
+        description: CRM sync
+        event_types: [member.*, organization.updated]
+        rate_limit_per_second: 50
+        headers:
+          X-Team: identity
+        signing: v1
+    WebhookEndpointUpdate:
+      type: object
+      properties:
+        url:
+          $ref: '#/components/schemas/WebhookUrl'
+        description:
+          type: [string, 'null']
+          maxLength: 500
+        event_types:
+          $ref: '#/components/schemas/EventTypePatterns'
+        enabled:
+          type: boolean
+        rate_limit_per_second:
+          $ref: '#/components/schemas/WebhookRateLimit'
+        ordered:
+          type: boolean
+        headers:
+          $ref: '#/components/schemas/WebhookHeaders'
+    DeliveryStatus:
+      type: string
+      enum: [pending, succeeded, failed, dead]
+    DeliveryAttempt:
+      type: object
+      required: [at, status_code, duration_ms, error, response_excerpt]
+      properties:
+        at:
+          $ref: '#/components/schemas/Timestamp'
+        status_code:
+          type: [integer, 'null']
+          description: The receiver's HTTP status; null when no answer came (timeout, refused address, connection error).
+        duration_ms:
+          type: integer
+          minimum: 0
+        error:
+          type: [string, 'null']
+        response_excerpt:
+          type: [string, 'null']
+          description: The start of the receiver's answer (up to 4 KiB).
+    WebhookDelivery:
+      type: object
+      required: [id, event_id, event_type, status, attempts, next_attempt_at]
+      properties:
+        id:
+          type: string
+          description: The delivery's id, which is also its job id.
+        event_id:
+          type: string
+          description: The event id, sent as `webhook-id`.
+        event_type:
+          type: string
+        status:
+          $ref: '#/components/schemas/DeliveryStatus'
+        attempts:
+          type: array
+          items:
+            $ref: '#/components/schemas/DeliveryAttempt'
+        next_attempt_at:
+          $ref: '#/components/schemas/NullableTimestamp'
+
+    JobState:
+      type: string
+      enum: [available, leased, succeeded, retrying, dead, cancelled]
+    Job:
+      type: object
+      required:
+        - id
+        - kind
+        - org_id
+        - destination
+        - state
+        - attempts
+        - max_attempts
+        - run_at
+        - last_error
+        - created_at
+        - updated_at
+        - finished_at
+      properties:
+        id:
+          type: string
+        kind:
+          type: string
+          examples: [webhook.delivery]
+        org_id:
+          type: [string, 'null']
+        destination:
+          type: string
+          description: The destination key (an endpoint id, an integration id, an SMTP host).
+        state:
+          $ref: '#/components/schemas/JobState'
+        attempts:
+          type: integer
+          minimum: 0
+        max_attempts:
+          type: integer
+          minimum: 1
+        run_at:
+          $ref: '#/components/schemas/Timestamp'
+        last_error:
+          type: [string, 'null']
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+        updated_at:
+          $ref: '#/components/schemas/Timestamp'
+        finished_at:
+          $ref: '#/components/schemas/NullableTimestamp'
 """####
 }

@@ -5,11 +5,16 @@ import HeraldStorage
 import Hummingbird
 import HummingbirdTesting
 import Prometheus
+import Synchronization
 import Testing
 
-/// An admin router over a fresh in-memory store, with helpers to call it as different users.
+/// An admin router over a fresh in-memory store (with a job store on the same database and a secret sealer),
+/// with helpers to call it as different users.
 struct TestAPI: Sendable {
     let store: SQLiteStore
+    let jobs: SQLiteJobStore
+    /// How many times the API woke the (absent) delivery dispatcher.
+    let wakes = WakeCounter()
     let dependencies: HTTPDependencies
     let ownerKey: String
     var configuration: HeraldConfiguration
@@ -17,17 +22,21 @@ struct TestAPI: Sendable {
     init(configure: (inout HeraldConfiguration) -> Void = { _ in }, jwt: JWTVerifier? = nil) async throws {
         let database = try SQLiteDatabase.inMemory()
         try database.migrate()
-        store = database.store()
+        let masterKey = try MasterKey(bytes: (0..<MasterKey.byteCount).map { _ in UInt8.random(in: .min ... .max) })
+        store = database.store(sealer: SecretSealer(masterKey: masterKey))
+        jobs = SQLiteJobStore(database: database)
         var configuration = HeraldConfiguration()
         configure(&configuration)
         self.configuration = configuration
         ownerKey = try #require(try await store.bootstrapPlatformOwner(email: "admin@localhost")).secret
+        let wakes = self.wakes
         dependencies = (
             HTTPDependencies(
                 store: store, configuration: configuration, jwt: jwt, metrics: PrometheusCollectorRegistry(),
                 limiter: FailedAuthenticationLimiter(
                     allowance: configuration.limits.authFailures,
-                    window: .seconds(configuration.limits.authFailureWindowSeconds))))
+                    window: .seconds(configuration.limits.authFailureWindowSeconds)),
+                jobs: jobs, wakeDeliveries: { wakes.increment() }))
     }
 
     /// A new user with an API key.
@@ -45,6 +54,14 @@ struct TestAPI: Sendable {
             try await body(TestClient(client: client))
         }
     }
+}
+
+/// Counts calls of `wakeDeliveries`.
+final class WakeCounter: Sendable {
+    private let count = Mutex(0)
+
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
 }
 
 /// A response with its status, headers and JSON body.
