@@ -170,6 +170,8 @@ struct WebhookFixture: Sendable {
                 ("{\"url\":\"https://h.example.com\",\"headers\":{\"X-Long\":\"\(String(repeating: "v", count: 1001))\"}}", "headers"),
                 ("{\"url\":\"https://h.example.com\",\"headers\":{\(manyHeaders)}}", "headers"),
                 (#"{"url":"https://h.example.com","signing":"v2"}"#, "signing"),
+                (#"{"url":"https://h.example.com","headers":{"X-Name":"caf\u00e9"}}"#, "headers"),
+                (#"{"url":"https://h.example.com","headers":{"X-A":"1","x-a":"2"}}"#, "headers"),
             ]
             for (json, field) in cases {
                 let response = try await client.call(.post, base, key: fixture.ownerKey, json: json)

@@ -79,7 +79,7 @@ enum WebhookInput {
     }
 
     /// Checks custom headers: at most 20, names of token characters (not `webhook-*` nor a header the deliverer
-    /// sets), values of at most 1000 characters without CR, LF or other control characters.
+    /// sets), values of at most 1000 printable ASCII characters or tabs (so no CR, LF or other control characters).
     static func headers(_ headers: [String: String]) throws {
         guard headers.count <= maxHeaders else {
             throw HeraldError.invalid("headers", "headers holds at most \(maxHeaders) entries")
@@ -98,10 +98,11 @@ enum WebhookInput {
                 throw HeraldError.invalid("headers", "header \(name) is given twice")
             }
             guard value.count <= maxHeaderValueLength,
-                !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\t" })
+                value.unicodeScalars.allSatisfy({ $0 == "\t" || (0x20...0x7E).contains($0.value) })
             else {
                 throw HeraldError.invalid(
-                    "headers", "the value of header \(name) must be at most \(maxHeaderValueLength) characters without CR, LF or control characters")
+                    "headers",
+                    "the value of header \(name) must be at most \(maxHeaderValueLength) printable ASCII characters (no CR, LF or other control characters)")
             }
         }
     }

@@ -2868,14 +2868,16 @@ components:
       description: |
         Extra request headers (at most 20). Names are HTTP tokens; `webhook-*`, `host`, `content-length`,
         `content-type` and hop-by-hop headers (`connection`, `transfer-encoding`, `te`, `upgrade`,
-        `trailer`, `keep-alive`, `proxy-connection`) are refused. Values are at most 1000 characters
-        without CR, LF or other control characters.
+        `trailer`, `keep-alive`, `proxy-connection`) are refused, as is a name given twice in other
+        case. Values are at most 1000 printable ASCII characters or tabs (no CR, LF or other control
+        characters).
       maxProperties: 20
       propertyNames:
         pattern: '^[A-Za-z0-9!#$%&''*+.^_`|~-]{1,100}$'
       additionalProperties:
         type: string
         maxLength: 1000
+        pattern: '^[\t\x20-\x7E]*$'
     WebhookSigning:
       type: string
       enum: [v1, v1a]
