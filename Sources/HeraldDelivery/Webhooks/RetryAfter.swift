@@ -25,7 +25,7 @@ public enum RetryAfter {
         var month: Int?
         var year: Int?
         var time: String?
-        if words.count == 4, words[0].contains("-") {
+        if words.count == 3, words[0].contains("-") {
             // RFC 850: 06-Nov-94 08:49:37 GMT
             let parts = words[0].split(separator: "-")
             guard parts.count == 3 else { return nil }
