@@ -28,7 +28,11 @@ final class CommitObserver: TransactionObserver, Sendable {
 
     func databaseDidChange(with event: DatabaseEvent) {
         let done = pending.withLock { pending -> Bool in
-            if event.tableName == "events" { pending.events = true } else if event.tableName == "jobs" { pending.jobs = true }
+            if event.tableName == "events" {
+                pending.events = true
+            } else if event.tableName == "jobs" {
+                pending.jobs = true
+            }
             return (pending.events || onEvents == nil) && (pending.jobs || onJobs == nil)
         }
         // Both flags set: nothing more to learn from this transaction's rows.

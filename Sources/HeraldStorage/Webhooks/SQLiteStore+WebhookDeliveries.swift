@@ -19,7 +19,8 @@ extension SQLiteStore {
             }
             let total =
                 try Int.fetchOne(
-                    db, sql: "SELECT COUNT(*) FROM \(WebhookRows.deliveryFrom) WHERE \(conditions)", arguments: arguments
+                    db, sql: "SELECT COUNT(*) FROM \(WebhookRows.deliveryFrom) WHERE \(conditions)",
+                    arguments: arguments
                 ) ?? 0
             let rows = try Row.fetchAll(
                 db,
@@ -75,7 +76,8 @@ extension SQLiteStore {
                 let event = try EventRow(row: row).model
                 if try WebhookRows.insertDelivery(
                     endpointId: endpointId, orgId: orgId, eventId: event.id, eventType: event.type,
-                    body: try WebhookPayload.body(for: event), maxAttempts: maxAttempts, uniqueKey: nil, now: ms, in: db)
+                    body: try WebhookPayload.body(for: event), maxAttempts: maxAttempts, uniqueKey: nil, now: ms, in: db
+                )
                     != nil
                 {
                     count += 1
@@ -201,7 +203,9 @@ extension SQLiteStore {
         guard enabled else { return false }
         if let failingSince, ms - failingSince < windowMs { return false }
         return try await write { db in
-            guard let endpoint = try WebhookRows.fetchEndpoint(db, id: endpointId), endpoint.enabled else { return false }
+            guard let endpoint = try WebhookRows.fetchEndpoint(db, id: endpointId), endpoint.enabled else {
+                return false
+            }
             guard let since = endpoint.failingSince?.millisecondsSince1970 else {
                 try db.execute(
                     sql: "UPDATE webhook_endpoints SET failing_since = ? WHERE id = ? AND failing_since IS NULL",
@@ -214,7 +218,8 @@ extension SQLiteStore {
                 ?? "every delivery attempt failed since \(Timestamp.format(Date(millisecondsSince1970: since)))"
             try Self.disable(
                 endpoint, reason: text,
-                data: ["failing_since": .string(Timestamp.format(Date(millisecondsSince1970: since)))], now: now, in: db)
+                data: ["failing_since": .string(Timestamp.format(Date(millisecondsSince1970: since)))], now: now, in: db
+            )
             return true
         }
     }

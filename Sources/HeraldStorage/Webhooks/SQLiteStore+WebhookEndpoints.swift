@@ -29,8 +29,8 @@ extension SQLiteStore {
             _ = try Self.requireOrganization(orgId, in: db)
             try db.execute(
                 sql: """
-                    INSERT INTO webhook_endpoints (id, org_id, url, description, event_types, enabled, rate_limit_per_second,
-                        ordered, headers, signing, secret_sealed, created_at, updated_at)
+                    INSERT INTO webhook_endpoints (id, org_id, url, description, event_types, enabled,
+                        rate_limit_per_second, ordered, headers, signing, secret_sealed, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
@@ -179,8 +179,8 @@ extension SQLiteStore {
             let secret = WebhookRows.generateSecret(endpoint.signing)
             try db.execute(
                 sql: """
-                    UPDATE webhook_endpoints SET secret_sealed = ?, previous_secret_sealed = ?, previous_valid_until = ?,
-                        updated_at = ?
+                    UPDATE webhook_endpoints SET secret_sealed = ?, previous_secret_sealed = ?,
+                        previous_valid_until = ?, updated_at = ?
                     WHERE id = ?
                     """,
                 arguments: [
@@ -203,7 +203,8 @@ extension SQLiteStore {
         let sealer = try requireSealer()
         let sealed = try await read { db in
             _ = try WebhookRows.requireEndpoint(db, orgId: orgId, id: id)
-            return try String.fetchOne(db, sql: "SELECT secret_sealed FROM webhook_endpoints WHERE id = ?", arguments: [id])
+            return try String.fetchOne(
+                db, sql: "SELECT secret_sealed FROM webhook_endpoints WHERE id = ?", arguments: [id])
         }
         guard let sealed else { throw HeraldError.notFound("Webhook endpoint") }
         return try sealer.openString(sealed, context: WebhookRows.secretContext(id))

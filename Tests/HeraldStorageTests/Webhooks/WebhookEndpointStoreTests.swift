@@ -79,14 +79,16 @@ import Testing
         let (org, actor) = try await fixture.organization("acme")
         let (endpoint, secret) = try await fixture.endpoint(org.id, actor)
         let sealed = try await fixture.database.writer.read { db in
-            try String.fetchOne(db, sql: "SELECT secret_sealed FROM webhook_endpoints WHERE id = ?", arguments: [endpoint.id])
+            try String.fetchOne(
+                db, sql: "SELECT secret_sealed FROM webhook_endpoints WHERE id = ?", arguments: [endpoint.id])
         }
         let column = try #require(sealed)
         #expect(column.hasPrefix("v1:"))
         #expect(!column.contains(secret) && !column.contains(String(secret.dropFirst("whsec_".count))))
         // No event, no other column holds the secret either.
         let dump = try await fixture.database.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT data FROM events") + String.fetchAll(db, sql: "SELECT url || headers FROM webhook_endpoints")
+            try String.fetchAll(db, sql: "SELECT data FROM events")
+                + String.fetchAll(db, sql: "SELECT url || headers FROM webhook_endpoints")
         }
         #expect(!dump.contains { $0.contains(String(secret.dropFirst("whsec_".count))) })
         #expect(try await fixture.store.revealSecret(orgId: org.id, id: endpoint.id) == secret)
@@ -94,7 +96,8 @@ import Testing
         // The sealed value is bound to its endpoint: copied to another row, it does not open.
         let (other, _) = try await fixture.endpoint(org.id, actor)
         try await fixture.database.writer.write { db in
-            try db.execute(sql: "UPDATE webhook_endpoints SET secret_sealed = ? WHERE id = ?", arguments: [column, other.id])
+            try db.execute(
+                sql: "UPDATE webhook_endpoints SET secret_sealed = ? WHERE id = ?", arguments: [column, other.id])
         }
         await #expect(throws: HeraldError.self) { try await fixture.store.revealSecret(orgId: org.id, id: other.id) }
     }
@@ -121,7 +124,8 @@ import Testing
         let (org, actor) = try await fixture.organization("acme")
         let (endpoint, original) = try await fixture.endpoint(org.id, actor)
         let (rotated, event) = try await fixture.base.expectOneEvent(.webhookEndpointUpdated) {
-            try await fixture.store.rotateSecret(orgId: org.id, id: endpoint.id, gracePeriod: .seconds(3600), actor: actor)
+            try await fixture.store.rotateSecret(
+                orgId: org.id, id: endpoint.id, gracePeriod: .seconds(3600), actor: actor)
         }
         #expect(event.data["rotated"] == .bool(true))
         #expect(rotated != original && rotated.hasPrefix("whsec_"))
@@ -178,16 +182,32 @@ import Testing
         let store = fixture.store
         let calls: [@Sendable () async throws -> Void] = [
             { _ = try await store.endpoint(orgId: globex.id, id: endpoint.id) },
-            { _ = try await store.updateEndpoint(orgId: globex.id, id: endpoint.id, WebhookEndpointPatch(url: "https://x.example"), actor: globexActor) },
+            {
+                _ = try await store.updateEndpoint(
+                    orgId: globex.id, id: endpoint.id, WebhookEndpointPatch(url: "https://x.example"),
+                    actor: globexActor)
+            },
             { try await store.deleteEndpoint(orgId: globex.id, id: endpoint.id, actor: globexActor) },
-            { _ = try await store.rotateSecret(orgId: globex.id, id: endpoint.id, gracePeriod: .seconds(1), actor: globexActor) },
+            {
+                _ = try await store.rotateSecret(
+                    orgId: globex.id, id: endpoint.id, gracePeriod: .seconds(1), actor: globexActor)
+            },
             { _ = try await store.revealSecret(orgId: globex.id, id: endpoint.id) },
-            { _ = try await store.deliveries(orgId: globex.id, endpointId: endpoint.id, status: nil, page: 1, limit: 10) },
+            {
+                _ = try await store.deliveries(
+                    orgId: globex.id, endpointId: endpoint.id, status: nil, page: 1, limit: 10)
+            },
             { _ = try await store.delivery(orgId: globex.id, endpointId: endpoint.id, id: delivery.id) },
             { _ = try await store.delivery(orgId: globex.id, endpointId: globexEndpoint.id, id: delivery.id) },
             { _ = try await store.delivery(orgId: acme.id, endpointId: endpoint.id, id: 999_999) },
-            { _ = try await store.resend(orgId: globex.id, endpointId: globexEndpoint.id, deliveryId: delivery.id, actor: globexActor) },
-            { _ = try await store.replay(orgId: globex.id, endpointId: endpoint.id, since: .distantPast, actor: globexActor) },
+            {
+                _ = try await store.resend(
+                    orgId: globex.id, endpointId: globexEndpoint.id, deliveryId: delivery.id, actor: globexActor)
+            },
+            {
+                _ = try await store.replay(
+                    orgId: globex.id, endpointId: endpoint.id, since: .distantPast, actor: globexActor)
+            },
             { _ = try await store.enqueueTestPing(orgId: globex.id, endpointId: endpoint.id) },
         ]
         for call in calls {

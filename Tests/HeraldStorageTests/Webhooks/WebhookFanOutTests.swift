@@ -21,7 +21,8 @@ import Testing
         try await fixture.drain()
         let before = try await fixture.base.count("SELECT COUNT(*) FROM jobs")
 
-        let acmeIds = try await fixture.ingest(["auth.login.succeeded", "auth.mfa.failed", "service.created"], orgId: acme.id)
+        let acmeIds = try await fixture.ingest(
+            ["auth.login.succeeded", "auth.mfa.failed", "service.created"], orgId: acme.id)
         let globexIds = try await fixture.ingest(["auth.logout"], orgId: globex.id)
         try await fixture.ingest(["auth.logout"], orgId: nil)
 
@@ -38,7 +39,8 @@ import Testing
         #expect(try await fixture.base.count("SELECT COUNT(*) FROM jobs WHERE destination = ?", [disabled.id]) == 0)
 
         // Job rows: webhook.delivery, org, destination, body bytes, max attempts, fan-out unique key.
-        let job = try #require(try await fixture.jobs.list(JobFilter(destination: exact.id), page: 1, limit: 10).jobs.first)
+        let job = try #require(
+            try await fixture.jobs.list(JobFilter(destination: exact.id), page: 1, limit: 10).jobs.first)
         #expect(job.kind == .webhookDelivery && job.orgId == acme.id && job.state == .available)
         #expect(job.maxAttempts == 8 && job.attempts == 0)
         #expect(job.uniqueKey == "webhook:\(exact.id):\(acmeIds[0])")
@@ -100,7 +102,8 @@ import Testing
         try await fixture.ingest(Array(repeating: "auth.logout", count: 5), orgId: acme.id)
         #expect(try await fixture.store.fanOut(batchSize: 100) == 5)
         func list(_ status: WebhookDeliveryStatus? = nil) async throws -> Page<WebhookDelivery> {
-            try await fixture.store.deliveries(orgId: acme.id, endpointId: endpoint.id, status: status, page: 1, limit: 50)
+            try await fixture.store.deliveries(
+                orgId: acme.id, endpointId: endpoint.id, status: status, page: 1, limit: 50)
         }
         let initial = try await list()
         #expect(initial.total == 5 && initial.items.allSatisfy { $0.status == .pending && $0.attempts.isEmpty })
@@ -111,11 +114,14 @@ import Testing
         #expect(leases.count == 4)
         let now = fixture.clock.now
         func attempt(_ lease: JobLease, _ outcome: JobAttempt.Outcome, _ status: Int) -> JobAttempt {
-            JobAttempt(lease, startedAt: now, now: now.addingTimeInterval(0.25), outcome: outcome, statusCode: status,
-                       error: outcome == .success ? nil : "HTTP \(status)", responseExcerpt: "body")
+            JobAttempt(
+                lease, startedAt: now, now: now.addingTimeInterval(0.25), outcome: outcome, statusCode: status,
+                error: outcome == .success ? nil : "HTTP \(status)", responseExcerpt: "body")
         }
         #expect(try await fixture.jobs.ack(leases[0], attempt: attempt(leases[0], .success, 200)))
-        #expect(try await fixture.jobs.retry(leases[1], at: now.addingTimeInterval(300), attempt: attempt(leases[1], .failure, 503)))
+        #expect(
+            try await fixture.jobs.retry(
+                leases[1], at: now.addingTimeInterval(300), attempt: attempt(leases[1], .failure, 503)))
         #expect(try await fixture.jobs.dead(leases[2], attempt: attempt(leases[2], .dead, 410), reason: "gone"))
         // leases[3] stays leased; the fifth job was never claimed.
 
@@ -138,7 +144,8 @@ import Testing
 
         // A failed delivery retried and leased again is pending; an expired lease after a failure is failed.
         fixture.clock.advance(by: 301)
-        let again = try await fixture.jobs.claim(limit: 10, owner: "w", leaseDuration: .seconds(1), now: fixture.clock.now)
+        let again = try await fixture.jobs.claim(
+            limit: 10, owner: "w", leaseDuration: .seconds(1), now: fixture.clock.now)
         #expect(again.map(\.job.id).contains(leases[1].job.id))
         #expect(try await one(leases[1].job.id).status == .pending)
         _ = try await fixture.jobs.rescueExpiredLeases(now: fixture.clock.now.addingTimeInterval(3600))
@@ -147,7 +154,8 @@ import Testing
         #expect(try await fixture.jobs.cancel(id: leases[3].job.id))
         #expect(try await one(leases[3].job.id).status == .dead)
         // Pages.
-        let page2 = try await fixture.store.deliveries(orgId: acme.id, endpointId: endpoint.id, status: nil, page: 2, limit: 2)
+        let page2 = try await fixture.store.deliveries(
+            orgId: acme.id, endpointId: endpoint.id, status: nil, page: 2, limit: 2)
         #expect(page2.total == 5 && page2.items.map(\.id) == Array(initial.items.map(\.id)[2..<4]))
     }
 
@@ -161,18 +169,26 @@ import Testing
         let original = try #require(
             try await fixture.store.deliveries(orgId: acme.id, endpointId: endpoint.id, status: nil, page: 1, limit: 1)
                 .items.first)
-        let lease = try #require(try await fixture.jobs.claim(limit: 1, owner: "w", leaseDuration: .seconds(60), now: fixture.clock.now).first)
-        _ = try await fixture.jobs.dead(lease, attempt: JobAttempt(lease, startedAt: fixture.clock.now, outcome: .dead), reason: "x")
+        let lease = try #require(
+            try await fixture.jobs.claim(limit: 1, owner: "w", leaseDuration: .seconds(60), now: fixture.clock.now)
+                .first)
+        _ = try await fixture.jobs.dead(
+            lease, attempt: JobAttempt(lease, startedAt: fixture.clock.now, outcome: .dead), reason: "x")
 
-        let resent = try await fixture.store.resend(orgId: acme.id, endpointId: endpoint.id, deliveryId: original.id, actor: actor)
-        #expect(resent.id != original.id && resent.eventId == original.eventId && resent.eventType == original.eventType)
+        let resent = try await fixture.store.resend(
+            orgId: acme.id, endpointId: endpoint.id, deliveryId: original.id, actor: actor)
+        #expect(
+            resent.id != original.id && resent.eventId == original.eventId && resent.eventType == original.eventType)
         #expect(resent.status == .pending && resent.attempts.isEmpty)
         #expect(try await fixture.payload(jobId: resent.id) == (try await fixture.payload(jobId: original.id)))
         #expect(try await fixture.jobs.job(id: resent.id)?.uniqueKey == nil)
         // Twice in a row: two deliveries.
-        let again = try await fixture.store.resend(orgId: acme.id, endpointId: endpoint.id, deliveryId: original.id, actor: actor)
+        let again = try await fixture.store.resend(
+            orgId: acme.id, endpointId: endpoint.id, deliveryId: original.id, actor: actor)
         #expect(again.id != resent.id)
-        #expect(try await fixture.store.deliveries(orgId: acme.id, endpointId: endpoint.id, status: nil, page: 1, limit: 10).total == 3)
+        #expect(
+            try await fixture.store.deliveries(orgId: acme.id, endpointId: endpoint.id, status: nil, page: 1, limit: 10)
+                .total == 3)
     }
 
     @Test func replayEnqueuesTheWantedEventsSinceADate() async throws {
@@ -183,7 +199,9 @@ import Testing
         try await fixture.drain()
         let start = fixture.clock.now
         try await fixture.ingest(["auth.logout"], orgId: acme.id, occurredAt: start.addingTimeInterval(-3600))
-        let recent = try await fixture.ingest(["auth.logout", "auth.login.failed", "service.created"], orgId: acme.id, occurredAt: start.addingTimeInterval(10))
+        let recent = try await fixture.ingest(
+            ["auth.logout", "auth.login.failed", "service.created"], orgId: acme.id,
+            occurredAt: start.addingTimeInterval(10))
         try await fixture.ingest(["auth.logout"], orgId: globex.id, occurredAt: start.addingTimeInterval(10))
         try await fixture.drain()
         let fannedOut = try await fixture.base.count("SELECT COUNT(*) FROM webhook_deliveries")
@@ -195,7 +213,9 @@ import Testing
             try String.fetchAll(db, sql: "SELECT event_id FROM webhook_deliveries ORDER BY job_id DESC LIMIT 2")
         }
         #expect(Set(events) == Set(recent.prefix(2)))
-        #expect(try await fixture.store.replay(orgId: acme.id, endpointId: endpoint.id, since: .distantPast, actor: actor) == 3)
+        #expect(
+            try await fixture.store.replay(orgId: acme.id, endpointId: endpoint.id, since: .distantPast, actor: actor)
+                == 3)
     }
 
     @Test func testPingIsADeliveryButNotAnEvent() async throws {
@@ -207,9 +227,12 @@ import Testing
         #expect(try await fixture.base.eventCount() == events)
         #expect(ping.eventType == "webhook.test" && ping.eventId.hasPrefix("test_") && ping.status == .pending)
         let job = try #require(try await fixture.jobs.job(id: ping.id))
-        #expect(job.kind == .webhookDelivery && job.destination == endpoint.id && job.orgId == acme.id && job.uniqueKey == nil)
+        #expect(
+            job.kind == .webhookDelivery && job.destination == endpoint.id && job.orgId == acme.id
+                && job.uniqueKey == nil)
         let body = try JSONDecoder().decode([String: JSONValue].self, from: job.payload)
-        #expect(body["id"] == .string(ping.eventId) && body["type"] == "webhook.test" && body["org_id"] == .string(acme.id))
+        #expect(
+            body["id"] == .string(ping.eventId) && body["type"] == "webhook.test" && body["org_id"] == .string(acme.id))
         #expect(body["data"] == .object(["message": "This is a test ping from Herald"]))
         #expect(try await fixture.store.delivery(orgId: acme.id, endpointId: endpoint.id, id: ping.id) == ping)
         #expect(try await fixture.store.fanOut(batchSize: 100) == 0)
@@ -221,18 +244,22 @@ import Testing
         let (endpoint, _) = try await fixture.endpoint(acme.id, actor)
         let store = fixture.store
         let window = Duration.seconds(5 * 86_400)
-        #expect(try await !store.recordOutcome(endpointId: endpoint.id, success: false, disableAfter: window, reason: nil))
+        #expect(
+            try await !store.recordOutcome(endpointId: endpoint.id, success: false, disableAfter: window, reason: nil))
         let marked = try await store.endpoint(orgId: acme.id, id: endpoint.id)
         #expect(marked.failingSince == fixture.clock.now && marked.enabled)
         // A success clears failing_since; the next failure starts the window again.
         fixture.clock.advance(by: 86_400)
-        #expect(try await !store.recordOutcome(endpointId: endpoint.id, success: true, disableAfter: window, reason: nil))
+        #expect(
+            try await !store.recordOutcome(endpointId: endpoint.id, success: true, disableAfter: window, reason: nil))
         #expect(try await store.endpoint(orgId: acme.id, id: endpoint.id).failingSince == nil)
-        #expect(try await !store.recordOutcome(endpointId: endpoint.id, success: false, disableAfter: window, reason: nil))
+        #expect(
+            try await !store.recordOutcome(endpointId: endpoint.id, success: false, disableAfter: window, reason: nil))
         let start = fixture.clock.now
         fixture.clock.advance(by: 5 * 86_400 - 1)
         let events = try await fixture.base.eventCount()
-        #expect(try await !store.recordOutcome(endpointId: endpoint.id, success: false, disableAfter: window, reason: nil))
+        #expect(
+            try await !store.recordOutcome(endpointId: endpoint.id, success: false, disableAfter: window, reason: nil))
         #expect(try await fixture.base.eventCount() == events)
         fixture.clock.advance(by: 1)
         let (disabledNow, event) = try await fixture.base.expectOneEvent(.webhookEndpointDisabled) {
@@ -244,10 +271,12 @@ import Testing
         #expect(!disabled.enabled && disabled.failingSince == start)
         #expect(disabled.disabledReason?.contains("failed") == true)
         // Already disabled: nothing more.
-        #expect(try await !store.recordOutcome(endpointId: endpoint.id, success: false, disableAfter: window, reason: nil))
+        #expect(
+            try await !store.recordOutcome(endpointId: endpoint.id, success: false, disableAfter: window, reason: nil))
         #expect(try await fixture.base.eventCount() == events + 1)
         // Enabling clears the reason and failing_since.
-        let enabled = try await store.updateEndpoint(orgId: acme.id, id: endpoint.id, WebhookEndpointPatch(enabled: true), actor: actor)
+        let enabled = try await store.updateEndpoint(
+            orgId: acme.id, id: endpoint.id, WebhookEndpointPatch(enabled: true), actor: actor)
         #expect(enabled.enabled && enabled.disabledReason == nil && enabled.failingSince == nil)
         // Unknown endpoint: nothing.
         #expect(try await !store.recordOutcome(endpointId: "gone", success: false, disableAfter: window, reason: nil))
@@ -279,9 +308,15 @@ import Testing
         try await fixture.ingest(["auth.logout", "auth.logout"], orgId: acme.id)
         #expect(try await fixture.drain() == 4)
         try await fixture.store.deleteEndpoint(orgId: acme.id, id: endpoint.id, actor: actor)
-        #expect(try await fixture.base.count("SELECT COUNT(*) FROM jobs WHERE destination = ? AND state = 'cancelled'", [endpoint.id]) == 2)
-        #expect(try await fixture.base.count("SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = ?", [endpoint.id]) == 0)
-        #expect(try await fixture.base.count("SELECT COUNT(*) FROM jobs WHERE destination = ? AND state = 'available'", [kept.id]) == 2)
+        #expect(
+            try await fixture.base.count(
+                "SELECT COUNT(*) FROM jobs WHERE destination = ? AND state = 'cancelled'", [endpoint.id]) == 2)
+        #expect(
+            try await fixture.base.count("SELECT COUNT(*) FROM webhook_deliveries WHERE endpoint_id = ?", [endpoint.id])
+                == 0)
+        #expect(
+            try await fixture.base.count(
+                "SELECT COUNT(*) FROM jobs WHERE destination = ? AND state = 'available'", [kept.id]) == 2)
     }
 
     @Test func deletingAnOrganizationRemovesItsEndpointsDeliveriesAndJobs() async throws {
@@ -294,26 +329,34 @@ import Testing
         try await fixture.ingest(["auth.logout"], orgId: globex.id)
         try await fixture.drain()
         _ = try await fixture.jobs.enqueue(NewJob(kind: .mailSend, orgId: acme.id, destination: "smtp", maxAttempts: 3))
-        let lease = try #require(try await fixture.jobs.claim(limit: 100, owner: "w", leaseDuration: .seconds(60), now: fixture.clock.now).first { $0.job.orgId == acme.id })
-        _ = try await fixture.jobs.retry(lease, at: fixture.clock.now, attempt: JobAttempt(lease, startedAt: fixture.clock.now, outcome: .failure))
+        let lease = try #require(
+            try await fixture.jobs.claim(limit: 100, owner: "w", leaseDuration: .seconds(60), now: fixture.clock.now)
+                .first { $0.job.orgId == acme.id })
+        _ = try await fixture.jobs.retry(
+            lease, at: fixture.clock.now, attempt: JobAttempt(lease, startedAt: fixture.clock.now, outcome: .failure))
         let globexJobs = try await fixture.base.count("SELECT COUNT(*) FROM jobs WHERE org_id = ?", [globex.id])
         #expect(globexJobs > 0)
 
         let (owner, _) = try await fixture.base.platformOwner()
         try await fixture.base.store.deleteOrganization(id: acme.id, actor: Fixture.actor(owner))
         #expect(try await fixture.base.count("SELECT COUNT(*) FROM webhook_endpoints WHERE org_id = ?", [acme.id]) == 0)
-        #expect(try await fixture.base.count("SELECT COUNT(*) FROM webhook_deliveries WHERE org_id = ?", [acme.id]) == 0)
+        #expect(
+            try await fixture.base.count("SELECT COUNT(*) FROM webhook_deliveries WHERE org_id = ?", [acme.id]) == 0)
         #expect(try await fixture.base.count("SELECT COUNT(*) FROM jobs WHERE org_id = ?", [acme.id]) == 0)
-        #expect(try await fixture.base.count("SELECT COUNT(*) FROM job_attempts WHERE job_id NOT IN (SELECT id FROM jobs)") == 0)
+        #expect(
+            try await fixture.base.count("SELECT COUNT(*) FROM job_attempts WHERE job_id NOT IN (SELECT id FROM jobs)")
+                == 0)
         #expect(try await fixture.base.count("SELECT COUNT(*) FROM jobs WHERE org_id = ?", [globex.id]) == globexJobs)
-        #expect(try await fixture.base.count("SELECT COUNT(*) FROM webhook_endpoints WHERE org_id = ?", [globex.id]) == 1)
+        #expect(
+            try await fixture.base.count("SELECT COUNT(*) FROM webhook_endpoints WHERE org_id = ?", [globex.id]) == 1)
     }
 
     @Test func hooksFireAfterCommitsThatInsertedEventsOrJobs() async throws {
         let eventCommits = Mutex(0)
         let jobCommits = Mutex(0)
         let fixture = try WebhookFixture(
-            onEventsCommitted: { eventCommits.withLock { $0 += 1 } }, onJobsEnqueued: { jobCommits.withLock { $0 += 1 } })
+            onEventsCommitted: { eventCommits.withLock { $0 += 1 } },
+            onJobsEnqueued: { jobCommits.withLock { $0 += 1 } })
         let (acme, actor) = try await fixture.organization("acme")
         let afterSetup = eventCommits.withLock { $0 }
         #expect(afterSetup > 0)

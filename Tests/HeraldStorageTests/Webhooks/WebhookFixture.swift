@@ -15,7 +15,10 @@ struct WebhookFixture {
     var database: SQLiteDatabase { base.database }
     var clock: TestClock { base.clock }
 
-    init(maxAttempts: Int = 8, onEventsCommitted: (@Sendable () -> Void)? = nil, onJobsEnqueued: (@Sendable () -> Void)? = nil)
+    init(
+        maxAttempts: Int = 8, onEventsCommitted: (@Sendable () -> Void)? = nil,
+        onJobsEnqueued: (@Sendable () -> Void)? = nil
+    )
         throws
     {
         let base = try Fixture()
