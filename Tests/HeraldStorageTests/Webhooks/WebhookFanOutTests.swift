@@ -373,4 +373,15 @@ import Testing
         _ = try? await fixture.endpoint("no-such-org", actor)
         #expect(eventCommits.withLock { $0 } == afterSetup + 1)
     }
+
+    @Test func eventsHookAloneFiresOncePerCommit() async throws {
+        let commits = Mutex(0)
+        let fixture = try WebhookFixture(onEventsCommitted: { commits.withLock { $0 += 1 } })
+        let (acme, _) = try await fixture.organization("acme")
+        let before = commits.withLock { $0 }
+        try await fixture.ingest(["auth.logout", "auth.logout", "auth.logout"], orgId: acme.id)
+        #expect(commits.withLock { $0 } == before + 1)
+        _ = try await fixture.jobs.enqueue(NewJob(kind: .mailSend, orgId: acme.id, destination: "smtp", maxAttempts: 1))
+        #expect(commits.withLock { $0 } == before + 1)
+    }
 }
