@@ -1,5 +1,6 @@
 import Foundation
 import HeraldCore
+import HeraldDelivery
 import HeraldHTTP
 import HeraldStorage
 import Logging
@@ -8,8 +9,9 @@ import Prometheus
 import ServiceLifecycle
 import UnixSignals
 
-/// `herald serve`: opens and migrates the store, bootstraps the first platform owner, and runs the listeners
-/// and the systemd integration in one `ServiceGroup` until SIGTERM/SIGINT.
+/// `herald serve`: opens and migrates the store, loads the master key, bootstraps the first platform owner, and
+/// runs the job processor, the webhook fan-out, the listeners and the systemd integration in one `ServiceGroup`
+/// until SIGTERM/SIGINT; then shuts the outbound HTTP clients down.
 struct Daemon {
     let configuration: HeraldConfiguration
     let configFile: String?
@@ -21,7 +23,11 @@ struct Daemon {
         let state = try StateDirectory(path: configuration.stateDirectory)
         let database = try state.openDatabase(synchronous: configuration.databaseSynchronous)
         try database.migrate()
-        let store = database.store()
+        let masterKey = try MasterKey.load(
+            credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"],
+            stateDirectory: state.path)
+        let delivery = DeliveryRuntime(database: database, configuration: configuration, masterKey: masterKey)
+        let store = delivery.store
         try await bootstrapPlatformOwner(store: store, state: state, logger: logger)
 
         let registry = PrometheusCollectorRegistry()
@@ -31,7 +37,8 @@ struct Daemon {
             store: store, configuration: configuration, jwt: jwt, metrics: registry,
             limiter: FailedAuthenticationLimiter(
                 allowance: configuration.limits.authFailures,
-                window: .seconds(configuration.limits.authFailureWindowSeconds)))
+                window: .seconds(configuration.limits.authFailureWindowSeconds)),
+            jobs: delivery.jobs, wakeDeliveries: delivery.wakeDeliveries)
 
         let publicTLS = try tlsMaterial(configuration.publicListener)
         let adminTLS = try tlsMaterial(configuration.adminListener)
@@ -55,15 +62,23 @@ struct Daemon {
         }
         let group = ServiceGroup(
             configuration: .init(
+                // Shut down in reverse order: the notifier first, then the listeners, then the fan-out and
+                // the job processor (in-flight deliveries finish after the listeners stopped taking requests).
                 services: [
-                    .init(service: publicApp), .init(service: adminApp), .init(service: systemd),
-                    .init(service: reload),
+                    .init(service: delivery.processor), .init(service: delivery.fanOut), .init(service: publicApp),
+                    .init(service: adminApp), .init(service: systemd), .init(service: reload),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 cancellationSignals: [],
                 logger: logger
             ).withShutdownDeadline(seconds: configuration.shutdownGraceSeconds))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await delivery.clients.shutdown()
+            throw error
+        }
+        await delivery.clients.shutdown()
         logger.info("stopped")
     }
 

@@ -1,0 +1,79 @@
+import Foundation
+import HeraldCore
+import HeraldDelivery
+import HeraldStorage
+import Logging
+import Synchronization
+
+/// The delivery side of `herald serve`: the store (with its sealer and commit hooks), the job store on the
+/// same database, the job processor with the webhook deliverer, the fan-out service and the outbound clients.
+///
+/// The store's hooks need the dispatcher and the dispatcher's handler needs the store, so the jobs hook
+/// goes through a ``DispatcherWake`` that is attached once the processor exists.
+struct DeliveryRuntime {
+    let store: SQLiteStore
+    let jobs: SQLiteJobStore
+    let processor: JobProcessor
+    let fanOut: FanOutService
+    let clients: OutboundHTTPClients
+
+    /// Wakes the job dispatcher (after the API enqueued jobs).
+    var wakeDeliveries: @Sendable () -> Void { processor.dispatcher.wake }
+
+    init(database: SQLiteDatabase, configuration: HeraldConfiguration, masterKey: MasterKey) {
+        let webhooks = configuration.webhooks
+        let retryPolicy = Self.retryPolicy(webhooks)
+        let signal = FanOutService.Signal()
+        let dispatcherWake = DispatcherWake()
+        let store = database.store(
+            sealer: SecretSealer(masterKey: masterKey), webhookMaxAttempts: retryPolicy.maxAttempts,
+            onEventsCommitted: signal.notify, onJobsEnqueued: dispatcherWake.wake)
+        let jobs = SQLiteJobStore(database: database)
+        let clients = OutboundHTTPClients(connectTimeout: .seconds(webhooks.connectTimeoutSeconds))
+        let deliverer = WebhookDeliverer(
+            store: store, configuration: webhooks,
+            addressGuard: OutboundAddressGuard(allowList: CIDR.parseList(configuration.outboundAllowlist).ranges),
+            clients: clients, logger: Logger(label: "herald.webhooks"))
+        // In-flight deliveries get half of the graceful shutdown (the listeners stop first); what is cut short
+        // keeps its lease and runs again after a restart.
+        let processor = JobProcessor(
+            store: jobs,
+            kinds: [
+                .webhookDelivery: JobKindConfiguration(
+                    handler: deliverer, concurrency: webhooks.workers, retryPolicy: retryPolicy)
+            ],
+            configuration: JobDispatcherConfiguration(
+                shutdownDeadline: .milliseconds(Int64(configuration.shutdownGraceSeconds * 500)),
+                destination: DestinationGate.Configuration(concurrencyCap: webhooks.concurrencyPerEndpoint)),
+            logger: Logger(label: "herald.jobs"))
+        dispatcherWake.attach(processor.dispatcher)
+        self.store = store
+        self.jobs = jobs
+        self.processor = processor
+        self.clients = clients
+        self.fanOut = FanOutService(
+            store: store, signal: signal, wakeDeliveries: processor.dispatcher.wake,
+            logger: Logger(label: "herald.fanout"))
+    }
+
+    /// `webhooks.retry_schedule_seconds` and `webhooks.retry_jitter` as the webhook kind's policy.
+    static func retryPolicy(_ webhooks: WebhooksConfiguration) -> RetryPolicy {
+        RetryPolicy(
+            schedule: webhooks.retryScheduleSeconds.map { .milliseconds(Int64(($0 * 1000).rounded())) },
+            jitter: webhooks.retryJitter)
+    }
+}
+
+/// A wake-up for a dispatcher that is created after the hook that calls it; calls before `attach` do nothing
+/// (the dispatcher claims everything due when it starts).
+final class DispatcherWake: Sendable {
+    private let dispatcher = Mutex<JobDispatcher?>(nil)
+
+    func attach(_ dispatcher: JobDispatcher) {
+        self.dispatcher.withLock { $0 = dispatcher }
+    }
+
+    @Sendable func wake() {
+        dispatcher.withLock { $0 }?.wake()
+    }
+}
