@@ -43,6 +43,14 @@ struct WebhookDeliveryTests {
         #expect(log.verifiedIds(path: "/a") == log.verifiedIds(path: "/b"), "the same events reach both endpoints")
         let deliveries = try await api.deliveries("acme", endpoint: a.id, status: "succeeded")
         #expect(deliveries.total == 20)
+
+        // The test ping goes through the same deliverer, signed the same way, to that endpoint only.
+        let ping = try await api.createEndpoint("acme", url: peer.url("/ping"), eventTypes: ["scim.*"])
+        try peer.setSecrets(["/a": [a.secret], "/b": [b.secret], "/ping": [ping.secret]])
+        let result = try await api.call("POST", "/organizations/acme/webhooks/\(ping.id)/test", expect: 200)
+        #expect(result["success"] as? Bool == true, "\(result)")
+        let pings = try peer.log().filter { $0.path == "/ping" }
+        #expect(pings.count == 1 && pings.allSatisfy { $0.verified && $0.id.hasPrefix("test_") }, "\(pings)")
         _ = try await daemon.stop()
     }
 
