@@ -126,7 +126,18 @@ public actor JobDispatcher {
             let claimedAt = ContinuousClock.now
             workers.addTask { await self.execute(lease, gate: gate, claimedAt: claimedAt) }
         case .full:
-            backlog[lease.job.destination, default: []].append(lease)
+            // A destination keeps at most its cap waiting in memory: more would hold worker slots (the
+            // backlog counts against the pool) that other destinations need while this one is slow.
+            if backlog[lease.job.destination, default: []].count < configuration.destination.concurrencyCap {
+                backlog[lease.job.destination, default: []].append(lease)
+            } else {
+                held[lease.job.id] = nil
+                do {
+                    _ = try await store.postpone(lease, until: Date())
+                } catch {
+                    logger.error("giving a job back failed", metadata: ["job.id": "\(lease.job.id)", "error": "\(error)"])
+                }
+            }
         case .notBefore(let date):
             held[lease.job.id] = nil
             do {
