@@ -18,7 +18,7 @@ import Testing
                 try await client.call(.get, "/api/organizations/acme", key: fixture.ownerKey).json["id"] as? String)
             let endpointId = try #require(try await fixture.createEndpoint(
                 client, json: #"{"url":"https://hooks.example.com/j","event_types":["member.added"]}"#)["id"] as? String)
-            #expect(try await api.store.fanOut(batchSize: 1000) == 2)
+            #expect(try await api.store.fanOut(batchSize: 1000).jobsEnqueued == 2)
 
             // One delivery fails for good.
             let lease = try #require(

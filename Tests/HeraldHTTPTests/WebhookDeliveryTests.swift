@@ -18,7 +18,7 @@ import Testing
             _ = try await fixture.createEndpoint(client, slug: "globex", key: fixture.outsiderKey)
             try #require(try await client.call(.post, "/api/organizations/acme/members", key: fixture.adminKey,
                                                json: #"{"email":"late@acme.example","role":"member"}"#).status == 201)
-            #expect(try await fixture.api.store.fanOut(batchSize: 1000) > 0)
+            #expect(try await fixture.api.store.fanOut(batchSize: 1000).jobsEnqueued > 0)
 
             // The admin and member added before the endpoint existed, and the late one: three member.added.
             let listed = try await client.call(.get, "\(base)/\(id)/deliveries", key: fixture.adminKey)

@@ -39,9 +39,10 @@ public protocol WebhookStore: Sendable {
     /// Enqueues a `webhook.test` ping to this endpoint only (not an event).
     func enqueueTestPing(orgId: String, endpointId: String) async throws -> WebhookDelivery
 
-    /// Turns events after the fan-out cursor into delivery jobs (one per matching enabled endpoint), in one
-    /// transaction with the cursor's move. - Returns: how many jobs were enqueued (0: nothing new).
-    func fanOut(batchSize: Int) async throws -> Int
+    /// Turns up to `batchSize` events after the fan-out cursor into delivery jobs (one per matching enabled
+    /// endpoint), in one transaction with the cursor's move.
+    /// - Returns: how many events were read (0: nothing new after the cursor) and how many jobs were enqueued.
+    func fanOut(batchSize: Int) async throws -> FanOutResult
     /// Records an attempt's outcome for auto-disable: a success clears `failing_since`; a failure sets it when
     /// unset, and disables the endpoint (recording `webhook.endpoint.disabled`) once it is older than `window`.
     /// - Returns: true when this call disabled the endpoint.
@@ -53,4 +54,17 @@ public protocol WebhookStore: Sendable {
     func endpointForDelivery(id: String) async throws -> WebhookEndpoint?
     /// The status of an organization, for holding a suspended organization's deliveries.
     func organizationStatus(orgId: String) async throws -> OrganizationStatus?
+}
+
+/// What one fan-out step did.
+public struct FanOutResult: Sendable, Hashable {
+    /// Events read after the cursor (the cursor moved past all of them); 0 when there was nothing new.
+    public var eventsRead: Int
+    /// Delivery jobs enqueued for them.
+    public var jobsEnqueued: Int
+
+    public init(eventsRead: Int, jobsEnqueued: Int) {
+        self.eventsRead = eventsRead
+        self.jobsEnqueued = jobsEnqueued
+    }
 }

@@ -70,20 +70,20 @@ public struct FanOutService: Service {
         }
     }
 
-    /// Fans out until a call enqueues nothing; wakes the dispatcher when anything was enqueued.
+    /// Fans out until nothing is left after the cursor; wakes the dispatcher when anything was enqueued.
     /// - Returns: the number of jobs enqueued.
     @discardableResult
     public func pass() async -> Int {
         var total = 0
         while !Task.isCancelled {
             do {
-                let enqueued = try await store.fanOut(batchSize: batchSize)
-                if enqueued > 0 {
-                    total += enqueued
+                let step = try await store.fanOut(batchSize: batchSize)
+                if step.jobsEnqueued > 0 {
+                    total += step.jobsEnqueued
                     wakeDeliveries()
                 }
-                // 0: nothing new after the cursor (the store's contract).
-                if enqueued == 0 { break }
+                // A batch that matched no endpoint still moved the cursor: go on until nothing is left.
+                if step.eventsRead == 0 { break }
             } catch {
                 logger.error("fan-out failed; retrying at the next pass", metadata: ["error": "\(error)"])
                 break

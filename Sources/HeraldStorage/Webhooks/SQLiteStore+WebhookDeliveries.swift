@@ -114,8 +114,8 @@ extension SQLiteStore {
 
     // MARK: Fan-out
 
-    public func fanOut(batchSize: Int) async throws -> Int {
-        guard batchSize > 0 else { return 0 }
+    public func fanOut(batchSize: Int) async throws -> FanOutResult {
+        guard batchSize > 0 else { return FanOutResult(eventsRead: 0, jobsEnqueued: 0) }
         let ms = now().millisecondsSince1970
         let maxAttempts = webhookMaxAttempts
         return try await write { db in
@@ -126,7 +126,7 @@ extension SQLiteStore {
                 db.cachedStatement(sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
                 arguments: [cursor, batchSize]
             ).map(EventRow.init(row:))
-            guard let last = events.last?.seq else { return 0 }
+            guard let last = events.last?.seq else { return FanOutResult(eventsRead: 0, jobsEnqueued: 0) }
             // The enabled endpoints of the organizations in this batch, loaded once.
             let orgIds = Set(events.compactMap(\.orgId))
             var endpointsByOrg: [String: [WebhookEndpoint]] = [:]
@@ -171,7 +171,7 @@ extension SQLiteStore {
                     ON CONFLICT (name) DO UPDATE SET position = excluded.position
                     """,
                 arguments: [Self.webhookCursor, last])
-            return enqueued
+            return FanOutResult(eventsRead: events.count, jobsEnqueued: enqueued)
         }
     }
 

@@ -94,7 +94,7 @@ struct DeliveryFixture {
                     type: "auth.login.succeeded", orgId: orgId, userId: nil, email: nil, ipAddress: nil,
                     userAgent: nil, severity: .info, occurredAt: nil, data: ["n": .number(Double(n))])
             }, actor: .system, idempotencyKey: nil)
-        while try await store.fanOut(batchSize: 500) > 0 {}
+        while try await store.fanOut(batchSize: 500).eventsRead > 0 {}
         return ids
     }
 

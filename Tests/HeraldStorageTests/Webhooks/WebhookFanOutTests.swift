@@ -26,7 +26,7 @@ import Testing
         let globexIds = try await fixture.ingest(["auth.logout"], orgId: globex.id)
         try await fixture.ingest(["auth.logout"], orgId: nil)
 
-        #expect(try await fixture.store.fanOut(batchSize: 100) == 7)
+        #expect(try await fixture.store.fanOut(batchSize: 100).jobsEnqueued == 7)
         let pairs = try await fixture.deliveryPairs().suffix(7)
         let got = Set(pairs.map { "\($0.endpoint) \($0.event)" })
         let expected: Set<String> = [
@@ -52,7 +52,7 @@ import Testing
 
         // The cursor is at the last event, and another run finds nothing new.
         #expect(try await fixture.cursor() == Int64(try await fixture.base.count("SELECT MAX(seq) FROM events")))
-        #expect(try await fixture.store.fanOut(batchSize: 100) == 0)
+        #expect(try await fixture.store.fanOut(batchSize: 100) == FanOutResult(eventsRead: 0, jobsEnqueued: 0))
         // Even from an older cursor (a crash between commit and acknowledgement), pending pairs are not enqueued twice.
         try await fixture.database.writer.write { db in
             try db.execute(sql: "UPDATE cursors SET position = 0 WHERE name = 'webhooks'")
@@ -67,11 +67,11 @@ import Testing
         try await fixture.drain()
         try await fixture.ingest(Array(repeating: "auth.logout", count: 5), orgId: acme.id)
         let last = Int64(try await fixture.base.count("SELECT MAX(seq) FROM events"))
-        #expect(try await fixture.store.fanOut(batchSize: 3) == 0)
+        #expect(try await fixture.store.fanOut(batchSize: 3) == FanOutResult(eventsRead: 3, jobsEnqueued: 0))
         #expect(try await fixture.cursor() == last - 2)
-        #expect(try await fixture.store.fanOut(batchSize: 3) == 0)
+        #expect(try await fixture.store.fanOut(batchSize: 3) == FanOutResult(eventsRead: 2, jobsEnqueued: 0))
         #expect(try await fixture.cursor() == last)
-        #expect(try await fixture.store.fanOut(batchSize: 3) == 0)
+        #expect(try await fixture.store.fanOut(batchSize: 3) == FanOutResult(eventsRead: 0, jobsEnqueued: 0))
         #expect(try await fixture.cursor() == last)
     }
 
@@ -85,7 +85,7 @@ import Testing
         let clock = ContinuousClock()
         var enqueued = 0
         let elapsed = try await clock.measure {
-            enqueued = try await fixture.store.fanOut(batchSize: 5_000)
+            enqueued = try await fixture.store.fanOut(batchSize: 5_000).jobsEnqueued
         }
         print("fan-out of 5,000 events × 2 endpoints: \(elapsed)")
         #expect(enqueued == 10_000)
@@ -100,7 +100,7 @@ import Testing
         let (endpoint, _) = try await fixture.endpoint(acme.id, actor, eventTypes: ["auth.*"])
         try await fixture.drain()
         try await fixture.ingest(Array(repeating: "auth.logout", count: 5), orgId: acme.id)
-        #expect(try await fixture.store.fanOut(batchSize: 100) == 5)
+        #expect(try await fixture.store.fanOut(batchSize: 100).jobsEnqueued == 5)
         func list(_ status: WebhookDeliveryStatus? = nil) async throws -> Page<WebhookDelivery> {
             try await fixture.store.deliveries(
                 orgId: acme.id, endpointId: endpoint.id, status: status, page: 1, limit: 50)
@@ -235,7 +235,7 @@ import Testing
             body["id"] == .string(ping.eventId) && body["type"] == "webhook.test" && body["org_id"] == .string(acme.id))
         #expect(body["data"] == .object(["message": "This is a test ping from Herald"]))
         #expect(try await fixture.store.delivery(orgId: acme.id, endpointId: endpoint.id, id: ping.id) == ping)
-        #expect(try await fixture.store.fanOut(batchSize: 100) == 0)
+        #expect(try await fixture.store.fanOut(batchSize: 100).jobsEnqueued == 0)
     }
 
     @Test func autoDisableAfterTheWindowOfFailures() async throws {
@@ -364,10 +364,10 @@ import Testing
         #expect(eventCommits.withLock { $0 } == afterSetup + 1)
         #expect(jobCommits.withLock { $0 } == 0)
         // Fan-out inserts jobs, not events: it does not wake itself.
-        #expect(try await fixture.store.fanOut(batchSize: 100) > 0)
+        #expect(try await fixture.store.fanOut(batchSize: 100).jobsEnqueued > 0)
         #expect(eventCommits.withLock { $0 } == afterSetup + 1)
         #expect(jobCommits.withLock { $0 } == 1)
-        #expect(try await fixture.store.fanOut(batchSize: 100) == 0)
+        #expect(try await fixture.store.fanOut(batchSize: 100).jobsEnqueued == 0)
         #expect(jobCommits.withLock { $0 } == 1)
         // A refused mutation (rolled back) wakes nothing.
         _ = try? await fixture.endpoint("no-such-org", actor)

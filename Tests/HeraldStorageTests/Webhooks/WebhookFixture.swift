@@ -63,11 +63,9 @@ struct WebhookFixture {
     func drain(batchSize: Int = 1_000) async throws -> Int {
         var total = 0
         while true {
-            let enqueued = try await store.fanOut(batchSize: batchSize)
-            total += enqueued
-            let cursor = try await cursor()
-            let last = try await base.count("SELECT COALESCE(MAX(seq), 0) FROM events")
-            if cursor >= Int64(last) { return total }
+            let step = try await store.fanOut(batchSize: batchSize)
+            total += step.jobsEnqueued
+            if step.eventsRead == 0 { return total }
         }
     }
 
