@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -47,10 +48,32 @@ public struct OutboundAddressGuard: Sendable {
     public var allowList: [CIDR]
     /// Resolves host names; the system resolver by default.
     public var resolver: OutboundResolver
+    /// How long a resolution may take before the attempt fails (the connect timeout's share of an attempt).
+    /// A `getaddrinfo` call cannot be cancelled: past the bound its thread finishes on its own, unawaited.
+    public var resolutionTimeout: Duration
 
-    public init(allowList: [CIDR], resolver: OutboundResolver = .system) {
+    public init(allowList: [CIDR], resolver: OutboundResolver = .system, resolutionTimeout: Duration = .seconds(5)) {
         self.allowList = allowList
         self.resolver = resolver
+        self.resolutionTimeout = resolutionTimeout
+    }
+
+    /// The host's addresses, or a refusal once ``resolutionTimeout`` has passed.
+    private func resolve(_ host: String) async throws -> [String] {
+        let resolver = self.resolver
+        let timeout = resolutionTimeout
+        return try await withThrowingTaskGroup(of: [String]?.self) { group in
+            group.addTask { try await resolver.resolve(host) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let addresses = first else {
+                throw Self.refusal("resolving \(host) took longer than \(timeout)")
+            }
+            return addresses
+        }
     }
 
     /// Parses and checks `urlString`, resolves its host and checks every address.
@@ -60,7 +83,7 @@ public struct OutboundAddressGuard: Sendable {
     ///   the range it is in.
     public func vet(_ urlString: String) async throws -> OutboundDestination {
         let target = try Self.parse(urlString)
-        let addresses = try await resolver.resolve(target.host)
+        let addresses = try await resolve(target.host)
         guard !addresses.isEmpty else { throw Self.refusal("host \(target.host) has no addresses") }
         var allAllowListed = true
         for address in addresses {
@@ -273,9 +296,24 @@ public struct OutboundResolver: Sendable {
     }
 
     /// `getaddrinfo` on `NIOThreadPool.singleton`, never on the async executor; an IP literal is
-    /// parsed without any lookup.
+    /// parsed without any lookup. Cancellation answers at once (the lookup itself cannot be interrupted: its
+    /// thread finishes it and the answer is dropped), so a resolution bound really bounds the attempt.
     public static let system = OutboundResolver { host in
-        try await NIOThreadPool.singleton.runIfActive { try systemResolve(host) }
+        let box = ResolutionContinuation()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                guard box.install(continuation) else { return }
+                NIOThreadPool.singleton.submit { state in
+                    guard case .active = state else {
+                        box.resume(with: .failure(HeraldError(.unavailable, "resolver thread pool is not running")))
+                        return
+                    }
+                    box.resume(with: Result { try systemResolve(host) })
+                }
+            }
+        } onCancel: {
+            box.resume(with: .failure(CancellationError()))
+        }
     }
 
     static func systemResolve(_ host: String) throws -> [String] {
@@ -340,4 +378,46 @@ func parseAddress(_ text: String) -> [UInt8]? {
 extension HeraldError.Code {
     /// An outbound URL or one of its addresses is not allowed (SSRF guard).
     public static let outboundRefused = HeraldError.Code("outbound_refused", status: 400)
+}
+
+/// A continuation resumed exactly once, by the lookup or by cancellation, whichever comes first.
+final class ResolutionContinuation: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<[String], any Error>?
+        var early: Result<[String], any Error>?
+        var done = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Stores the continuation; false (and resumed) when a result, e.g. cancellation, came first.
+    func install(_ continuation: CheckedContinuation<[String], any Error>) -> Bool {
+        let early: Result<[String], any Error>? = state.withLock { state in
+            if let early = state.early {
+                state.done = true
+                return early
+            }
+            state.continuation = continuation
+            return nil
+        }
+        if let early {
+            continuation.resume(with: early)
+            return false
+        }
+        return true
+    }
+
+    func resume(with result: Result<[String], any Error>) {
+        let continuation: CheckedContinuation<[String], any Error>? = state.withLock { state in
+            guard !state.done else { return nil }
+            guard let continuation = state.continuation else {
+                if state.early == nil { state.early = result }
+                return nil
+            }
+            state.done = true
+            state.continuation = nil
+            return continuation
+        }
+        continuation?.resume(with: result)
+    }
 }

@@ -32,7 +32,9 @@ struct DeliveryRuntime {
         let clients = OutboundHTTPClients(connectTimeout: .seconds(webhooks.connectTimeoutSeconds))
         let deliverer = WebhookDeliverer(
             store: store, configuration: webhooks,
-            addressGuard: OutboundAddressGuard(allowList: CIDR.parseList(configuration.outboundAllowlist).ranges),
+            addressGuard: OutboundAddressGuard(
+                allowList: CIDR.parseList(configuration.outboundAllowlist).ranges,
+                resolutionTimeout: .milliseconds(Int64(configuration.webhooks.connectTimeoutSeconds * 1000))),
             clients: clients, logger: Logger(label: "herald.webhooks"))
         // In-flight deliveries get half of the graceful shutdown (the listeners stop first); what is cut short
         // keeps its lease and runs again after a restart.
