@@ -41,7 +41,7 @@ struct WebhookDeliveryTests {
         let log = try peer.log()
         #expect(log.filter { !$0.verified }.isEmpty, "refused: \(log.filter { !$0.verified })")
         #expect(log.verifiedIds(path: "/a") == log.verifiedIds(path: "/b"), "the same events reach both endpoints")
-        let deliveries = try await api.deliveries("acme", endpoint: a.id, status: "succeeded")
+        let deliveries = try await api.waitForDeliveries("acme", endpoint: a.id, status: "succeeded", count: 20)
         #expect(deliveries.total == 20)
 
         // The test ping goes through the same deliverer, signed the same way, to that endpoint only.
@@ -77,7 +77,7 @@ struct WebhookDeliveryTests {
             #expect(log.filter { $0.id == id }.map(\.status) == [503, 503, 204], "\(id)")
         }
         #expect(log.allSatisfy { $0.verified })
-        let deliveries = try await api.deliveries("retry", endpoint: endpoint.id, status: "succeeded")
+        let deliveries = try await api.waitForDeliveries("retry", endpoint: endpoint.id, status: "succeeded", count: 2)
         #expect(deliveries.total == 2)
         for delivery in deliveries.items {
             let attempts = delivery["attempts"] as? [[String: Any]] ?? []
@@ -103,6 +103,20 @@ struct AdminAPI {
         let (status, text) = try await HTTP.request(method, base + path, key: key, json: json)
         guard status == expect else { throw ProcessError(message: "\(method) \(path): \(status) \(text)") }
         return (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any]) ?? [:]
+    }
+
+    /// The deliveries with `status`, once there are `count` of them or 10 s have passed: a receiver logs its answer
+    /// before the daemon has recorded the outcome.
+    func waitForDeliveries(_ slug: String, endpoint: String, status: String, count: Int) async throws
+        -> (total: Int, items: [[String: Any]])
+    {
+        var deliveries = try await self.deliveries(slug, endpoint: endpoint, status: status)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while deliveries.total < count, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            deliveries = try await self.deliveries(slug, endpoint: endpoint, status: status)
+        }
+        return deliveries
     }
 
     func createOrganization(_ slug: String) async throws {
