@@ -13,8 +13,11 @@ final class HeraldProcess: @unchecked Sendable {  // mutated only by the test th
     static var binary: String { packageRoot.appendingPathComponent(".build/debug/herald").path }
 
     let stateDirectory: String
-    let process = Process()
-    let output = Pipe()
+    /// The current `herald serve` child (a new one after each ``restart(environment:)``).
+    private(set) var process = Process()
+    private(set) var output = Pipe()
+    /// How many times ``restart(environment:)`` started the daemon again.
+    private(set) var restarts = 0
 
     init() throws {
         stateDirectory = FileManager.default.temporaryDirectory
@@ -46,14 +49,19 @@ final class HeraldProcess: @unchecked Sendable {  // mutated only by the test th
 
     /// Starts `herald serve` on free ports and waits for `addresses.json`.
     func serve(environment: [String: String] = [:]) async throws -> (public: String, admin: String) {
+        process.standardOutput = output
+        process.standardError = output
+        return try await launch(environment: environment)
+    }
+
+    /// Runs `herald serve` (arguments and output already set) and waits for `addresses.json`.
+    private func launch(environment: [String: String]) async throws -> (public: String, admin: String) {
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = [
             "serve", "--state-dir", stateDirectory, "--public-address", "127.0.0.1:0", "--admin-address",
             "127.0.0.1:0", "--log-level", "warning",
         ]
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.standardOutput = output
-        process.standardError = output
         try process.run()
         let file = stateDirectory + "/addresses.json"
         let deadline = ContinuousClock.now + .seconds(20)
@@ -78,6 +86,39 @@ final class HeraldProcess: @unchecked Sendable {  // mutated only by the test th
             try await Task.sleep(for: .milliseconds(10))
         }
         return ContinuousClock.now - start
+    }
+
+    /// Starts `herald serve` again on the same state directory after the previous run exited (e.g. after
+    /// `stop(signal: SIGKILL)`), on new free ports. This run's output goes to `<state>/serve-<n>.log`
+    /// (see ``restartLog(_:)``), so that nothing blocks on an unread pipe.
+    func restart(environment: [String: String] = [:]) async throws -> (public: String, admin: String) {
+        if process.isRunning { throw ProcessError(message: "herald is still running (pid \(process.processIdentifier))") }
+        restarts += 1
+        // The previous run's addresses would be read back at once.
+        try? FileManager.default.removeItem(atPath: stateDirectory + "/addresses.json")
+        let logPath = stateDirectory + "/serve-\(restarts).log"
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        guard let log = FileHandle(forWritingAtPath: logPath) else {
+            throw ProcessError(message: "cannot open \(logPath)")
+        }
+        process = Process()
+        output = Pipe()
+        let result: (public: String, admin: String)
+        do {
+            process.standardOutput = log
+            process.standardError = log
+            result = try await launch(environment: environment)
+        } catch {
+            try? log.close()
+            throw error
+        }
+        try? log.close()  // the child holds its own descriptor
+        return result
+    }
+
+    /// The output of the `n`th restart (1-based).
+    func restartLog(_ n: Int) -> String {
+        (try? String(contentsOfFile: stateDirectory + "/serve-\(n).log", encoding: .utf8)) ?? ""
     }
 }
 
