@@ -112,8 +112,12 @@ struct WebhookCrashTests {
             for path in Self.paths where copies[path + " " + id] == nil { missing.append(path + " " + id) }
         }
         let duplicates = copies.values.reduce(0) { $0 + $1 - 1 }
-        let refused = log.filter { !$0.verified || !(200..<300).contains($0.status) }
+        let refused = log.filter { ingested.contains($0.id) && (!$0.verified || !(200..<300).contains($0.status)) }
+        // The organization's own events (e.g. `webhook.endpoint.created` of /b, sent to /a) may arrive before the
+        // test has handed the receiver the secrets, and be refused then; each must verify in the end.
         let others = log.filter { !ingested.contains($0.id) }
+        let othersUnverified = Set(others.map { $0.path + " " + $0.id })
+            .subtracting(others.filter { $0.verified && (200..<300).contains($0.status) }.map { $0.path + " " + $0.id })
 
         // Nothing pending: the acks of the last deliveries may trail the receiver's log by a moment.
         var pending: [String: Int] = [:]
@@ -139,6 +143,7 @@ struct WebhookCrashTests {
 
         #expect(missing.isEmpty, "\(missing.count) pairs never received, e.g. \(missing.prefix(5))")
         #expect(refused.isEmpty, "\(refused.count) requests refused or not 2xx, e.g. \(refused.prefix(5))")
+        #expect(othersUnverified.isEmpty, "never verified: \(othersUnverified.sorted())")
         #expect(pending == ["available": 0, "leased": 0, "retrying": 0], "left pending: \(pending)")
         #expect(dead == 0)
         _ = try await daemon.stop()
