@@ -64,3 +64,19 @@ import Testing
         #expect(try HeraldProcess.run(["backup", backup, "--state-dir", state.stateDirectory]).0 != 0)
     }
 }
+
+/// One daemon per state directory.
+@Suite struct StateLockTests {
+    @Test func aSecondDaemonOnTheSameStateDirectoryIsRefused() async throws {
+        let first = try HeraldProcess()
+        _ = try await first.serve()
+        let (status, _, stderr) = try HeraldProcess.run([
+            "serve", "--state-dir", first.stateDirectory, "--public-address", "127.0.0.1:0", "--admin-address",
+            "127.0.0.1:0",
+        ])
+        #expect(status != 0)
+        #expect(stderr.contains("another herald serves"), "\(stderr)")
+        #expect(first.process.isRunning)
+        _ = try await first.stop()
+    }
+}

@@ -43,6 +43,11 @@ public protocol JobStore: Sendable {
     /// that has used all its attempts becomes dead.
     /// - Returns: how many jobs were rescued.
     func rescueExpiredLeases(now: Date) async throws -> Int
+    /// Makes every job leased by an owner other than `owner` available again at once, whatever its expiry (a job
+    /// out of attempts becomes dead). Only for a store that one process serves at a time — the SQLite store under
+    /// the state directory's lock — where any other owner is a process that has died.
+    /// - Returns: how many jobs were rescued.
+    func rescueLeases(notOwnedBy owner: String) async throws -> Int
     /// Deletes succeeded and cancelled jobs finished before `date`, with their attempts.
     /// - Returns: how many jobs were deleted.
     func prune(finishedBefore date: Date) async throws -> Int

@@ -268,6 +268,19 @@ public actor JobDispatcher {
 
     /// Extends the leases this process holds that would expire within half a lease, rescues expired leases
     /// (of processes that died) and refreshes the gauges.
+    /// At start, when configured so: the leases of a process that died (a `kill -9`) run again at once.
+    public func rescueForeignLeasesIfSoleUser() async {
+        guard configuration.rescuesForeignLeasesAtStart else { return }
+        do {
+            let rescued = try await store.rescueLeases(notOwnedBy: configuration.owner)
+            if rescued > 0 {
+                logger.notice("rescued jobs leased by a stopped process", metadata: ["jobs": "\(rescued)"])
+            }
+        } catch {
+            logger.error("rescuing a stopped process's leases failed", metadata: ["error": "\(error)"])
+        }
+    }
+
     func maintain() async {
         let now = Date()
         let horizon = now.addingTimeInterval(configuration.leaseDuration.inSeconds / 2)

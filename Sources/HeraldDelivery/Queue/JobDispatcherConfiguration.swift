@@ -16,12 +16,16 @@ public struct JobDispatcherConfiguration: Sendable {
     public var shutdownDeadline: Duration
     /// Limits of each destination.
     public var destination: DestinationGate.Configuration
+    /// At start, take back every lease held by another owner at once instead of waiting for it to expire. Only
+    /// where this process is the store's single user (the daemon holds the state directory's lock).
+    public var rescuesForeignLeasesAtStart: Bool
 
     public init(
         owner: String = "herald-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString.prefix(8))",
         batchSize: Int = 100, leaseDuration: Duration = .seconds(300), maintenanceInterval: Duration = .seconds(15),
         maxIdle: Duration = .seconds(30), shutdownDeadline: Duration = .seconds(10),
-        destination: DestinationGate.Configuration = DestinationGate.Configuration()
+        destination: DestinationGate.Configuration = DestinationGate.Configuration(),
+        rescuesForeignLeasesAtStart: Bool = false
     ) {
         self.owner = owner
         self.batchSize = max(1, batchSize)
@@ -30,5 +34,6 @@ public struct JobDispatcherConfiguration: Sendable {
         self.maxIdle = maxIdle
         self.shutdownDeadline = shutdownDeadline
         self.destination = destination
+        self.rescuesForeignLeasesAtStart = rescuesForeignLeasesAtStart
     }
 }

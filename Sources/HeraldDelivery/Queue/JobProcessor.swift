@@ -25,6 +25,7 @@ public struct JobProcessor: Service {
     public func run() async throws {
         let dispatcher = self.dispatcher
         let interval = dispatcher.configuration.maintenanceInterval
+        await dispatcher.rescueForeignLeasesIfSoleUser()
         await dispatcher.maintain()
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in

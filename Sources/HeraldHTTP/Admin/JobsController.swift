@@ -51,6 +51,7 @@ struct UnconfiguredJobStore: JobStore {
     func cancel(id: Int64) async throws -> Bool { throw error }
     func retryDead(id: Int64) async throws -> Job { throw error }
     func rescueExpiredLeases(now: Date) async throws -> Int { throw error }
+    func rescueLeases(notOwnedBy owner: String) async throws -> Int { throw error }
     func prune(finishedBefore date: Date) async throws -> Int { throw error }
     func job(id: Int64) async throws -> Job? { throw error }
     func attempts(jobId: Int64) async throws -> [JobAttempt] { throw error }

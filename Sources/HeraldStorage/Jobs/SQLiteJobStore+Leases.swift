@@ -117,18 +117,34 @@ extension SQLiteJobStore {
     }
 
     public func rescueExpiredLeases(now: Date) async throws -> Int {
+        try await rescue(where: "lease_expires_at <= :now", ["now": now.millisecondsSince1970],
+                         reason: "lease expired before the attempt finished")
+    }
+
+    public func rescueLeases(notOwnedBy owner: String) async throws -> Int {
+        try await rescue(where: "(lease_owner IS NULL OR lease_owner <> :owner)", ["owner": owner],
+                         reason: "the process that held the lease stopped before the attempt finished")
+    }
+
+    /// Leased jobs matching `condition` become available again (dead when out of attempts).
+    private func rescue(where condition: String, _ arguments: [String: (any DatabaseValueConvertible)?],
+                        reason: String) async throws -> Int {
         let stamp = self.now().millisecondsSince1970
+        var values = arguments
+        values["stamp"] = stamp
+        values["reason"] = reason
+        let statementArguments = StatementArguments(values)
         return try await write { db in
             try db.execute(
                 sql: """
                     UPDATE jobs SET
                         state = CASE WHEN attempts >= max_attempts THEN 'dead' ELSE 'available' END,
                         finished_at = CASE WHEN attempts >= max_attempts THEN :stamp ELSE NULL END,
-                        last_error = 'lease expired before the attempt finished',
+                        last_error = :reason,
                         lease_owner = NULL, lease_expires_at = NULL, updated_at = :stamp
-                    WHERE state = 'leased' AND lease_expires_at <= :now
+                    WHERE state = 'leased' AND \(condition)
                     """,
-                arguments: ["stamp": stamp, "now": now.millisecondsSince1970])
+                arguments: statementArguments)
             return db.changesCount
         }
     }

@@ -21,6 +21,8 @@ struct Daemon {
         LogSetup.bootstrap(level: configuration.logLevel, format: configuration.logFormat)
         let logger = Logger(label: "herald")
         let state = try StateDirectory(path: configuration.stateDirectory)
+        let lock = try state.lockForServing()
+        defer { withExtendedLifetime(lock) {} }
         let database = try state.openDatabase(synchronous: configuration.databaseSynchronous)
         try database.migrate()
         let masterKey = try MasterKey.load(

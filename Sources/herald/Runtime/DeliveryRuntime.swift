@@ -46,7 +46,9 @@ struct DeliveryRuntime {
             ],
             configuration: JobDispatcherConfiguration(
                 shutdownDeadline: .milliseconds(Int64(configuration.shutdownGraceSeconds * 500)),
-                destination: DestinationGate.Configuration(concurrencyCap: webhooks.concurrencyPerEndpoint)),
+                destination: DestinationGate.Configuration(concurrencyCap: webhooks.concurrencyPerEndpoint),
+                // The daemon holds the state directory's lock: any other lease owner is a process that died.
+                rescuesForeignLeasesAtStart: true),
             logger: Logger(label: "herald.jobs"))
         dispatcherWake.attach(processor.dispatcher)
         self.store = store

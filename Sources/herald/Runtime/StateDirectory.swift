@@ -23,6 +23,24 @@ struct StateDirectory {
     var databasePath: String { path + "/herald.sqlite" }
     var addressesPath: String { path + "/addresses.json" }
     var bootstrapKeyPath: String { path + "/bootstrap-admin-key" }
+    var lockPath: String { path + "/herald.lock" }
+
+    /// Takes the state directory's exclusive lock for `herald serve`, held until the process exits (the kernel
+    /// drops it even on `kill -9`): one daemon per state directory, so that on start every job lease held by
+    /// another owner belongs to a process that has died and can run again at once.
+    /// - Throws: when another daemon serves this directory.
+    func lockForServing() throws -> ServingLock {
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw HeraldError(.internalError, "cannot open \(lockPath): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw HeraldError(
+                .conflict, "another herald serves \(path) (\(lockPath) is locked); stop it first", field: "state_dir")
+        }
+        return ServingLock(descriptor: descriptor)
+    }
 
     /// Opens the database (not yet migrated).
     func openDatabase(synchronous: String) throws -> SQLiteDatabase {
@@ -45,4 +63,13 @@ struct StateDirectory {
         let json = "{\"public\":\"\(publicURL)\",\"admin\":\"\(adminURL)\"}\n"
         try writePrivate(json, to: addressesPath)
     }
+}
+
+/// The open, locked `herald.lock`; closing it (or the process ending) releases the lock.
+final class ServingLock: Sendable {
+    let descriptor: Int32
+
+    init(descriptor: Int32) { self.descriptor = descriptor }
+
+    deinit { close(descriptor) }
 }
