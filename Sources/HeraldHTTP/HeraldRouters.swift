@@ -15,19 +15,19 @@ public struct HTTPDependencies: Sendable {
     public var wakeDeliveries: @Sendable () -> Void
 
     /// - Parameters:
-    ///   - jobs: the job queue; without one, the jobs routes answer 503.
-    ///   - wakeDeliveries: called after the API enqueued jobs; by default nothing (no dispatcher).
+    ///   - jobs: the job queue (on the same database as `store`).
+    ///   - wakeDeliveries: called after the API enqueued jobs.
     public init(
         store: any HeraldStore, configuration: HeraldConfiguration, jwt: JWTVerifier?,
         metrics: PrometheusCollectorRegistry, limiter: FailedAuthenticationLimiter,
-        jobs: (any JobStore)? = nil, wakeDeliveries: @escaping @Sendable () -> Void = {}
+        jobs: any JobStore, wakeDeliveries: @escaping @Sendable () -> Void
     ) {
         self.store = store
         self.configuration = configuration
         self.jwt = jwt
         self.metrics = metrics
         self.limiter = limiter
-        self.jobs = jobs ?? UnconfiguredJobStore()
+        self.jobs = jobs
         self.wakeDeliveries = wakeDeliveries
     }
 }

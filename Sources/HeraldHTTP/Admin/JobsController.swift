@@ -32,31 +32,3 @@ struct JobsController {
         }
     }
 }
-
-/// The job store of dependencies built without one: every call answers 503.
-struct UnconfiguredJobStore: JobStore {
-    private var error: HeraldError { HeraldError(.unavailable, "The job queue is not configured") }
-
-    func enqueue(_ job: NewJob) async throws -> Job { throw error }
-    func enqueue(_ jobs: [NewJob]) async throws -> [Job] { throw error }
-    func claim(
-        limit: Int, owner: String, leaseDuration: Duration, now: Date, kinds: Set<JobKind>?,
-        excludingDestinations: Set<String>
-    ) async throws -> [JobLease] { throw error }
-    func ack(_ lease: JobLease, attempt: JobAttempt) async throws -> Bool { throw error }
-    func retry(_ lease: JobLease, at runAt: Date, attempt: JobAttempt) async throws -> Bool { throw error }
-    func dead(_ lease: JobLease, attempt: JobAttempt, reason: String) async throws -> Bool { throw error }
-    func postpone(_ lease: JobLease, until runAt: Date) async throws -> Bool { throw error }
-    func extend(_ lease: JobLease, until: Date) async throws -> JobLease? { throw error }
-    func cancel(id: Int64) async throws -> Bool { throw error }
-    func retryDead(id: Int64) async throws -> Job { throw error }
-    func rescueExpiredLeases(now: Date) async throws -> Int { throw error }
-    func rescueLeases(notOwnedBy owner: String) async throws -> Int { throw error }
-    func prune(finishedBefore date: Date) async throws -> Int { throw error }
-    func job(id: Int64) async throws -> Job? { throw error }
-    func attempts(jobId: Int64) async throws -> [JobAttempt] { throw error }
-    func list(_ filter: JobFilter, page: Int, limit: Int) async throws -> JobPage { throw error }
-    func counts() async throws -> [JobCount] { throw error }
-    func nextRunAt() async throws -> Date? { throw error }
-    func nextLeaseExpiry() async throws -> Date? { throw error }
-}
