@@ -7,6 +7,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2-jobs", migrate: v2Jobs)
         migrator.registerMigration("v3-webhooks", migrate: v3Webhooks)
+        migrator.registerMigration("v4-ordered-jobs", migrate: v4OrderedJobs)
         return migrator
     }
 
@@ -232,6 +233,17 @@ enum SQLiteMigrations {
                 BEGIN
                     DELETE FROM jobs WHERE org_id = OLD.id;
                 END;
+                """)
+    }
+
+    /// Ordered jobs (a FIFO webhook endpoint's deliveries): the flag, and the index that finds a destination's
+    /// earliest pending ordered job.
+    private static func v4OrderedJobs(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE jobs ADD COLUMN ordered INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX jobs_ordered_pending ON jobs(destination, id)
+                    WHERE ordered = 1 AND state IN ('available', 'leased', 'retrying');
                 """)
     }
 }

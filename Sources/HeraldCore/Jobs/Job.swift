@@ -24,6 +24,9 @@ public struct Job: Sendable, Hashable, Identifiable {
     /// While a pending job holds this key, enqueueing another with the same key returns the first one.
     public var uniqueKey: String?
     public var lastError: String?
+    /// Ordered jobs of a destination run one at a time, in enqueue order: one waits until every earlier ordered job
+    /// of its destination has finished (succeeded, dead or cancelled).
+    public var ordered: Bool
     public var createdAt: Date
     public var updatedAt: Date
     public var finishedAt: Date?
@@ -31,8 +34,8 @@ public struct Job: Sendable, Hashable, Identifiable {
     public init(
         id: Int64, kind: JobKind, orgId: String?, destination: String, payload: Data, state: JobState,
         attempts: Int, maxAttempts: Int, runAt: Date, leaseOwner: String? = nil, leaseExpiresAt: Date? = nil,
-        fencingToken: Int64 = 0, uniqueKey: String? = nil, lastError: String? = nil, createdAt: Date,
-        updatedAt: Date, finishedAt: Date? = nil
+        fencingToken: Int64 = 0, uniqueKey: String? = nil, lastError: String? = nil, ordered: Bool = false,
+        createdAt: Date, updatedAt: Date, finishedAt: Date? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -48,6 +51,7 @@ public struct Job: Sendable, Hashable, Identifiable {
         self.fencingToken = fencingToken
         self.uniqueKey = uniqueKey
         self.lastError = lastError
+        self.ordered = ordered
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.finishedAt = finishedAt
@@ -64,13 +68,15 @@ public struct NewJob: Sendable, Hashable {
     public var runAt: Date?
     public var maxAttempts: Int
     public var uniqueKey: String?
+    /// See ``Job/ordered``.
+    public var ordered: Bool
 
     /// - Parameters:
     ///   - maxAttempts: attempts before the job is dead; by default the kind's retry schedule count + 1 is
     ///     a good value (``RetryPolicy/maxAttempts``).
     public init(
         kind: JobKind, orgId: String?, destination: String, payload: Data = Data(), runAt: Date? = nil,
-        maxAttempts: Int, uniqueKey: String? = nil
+        maxAttempts: Int, uniqueKey: String? = nil, ordered: Bool = false
     ) {
         self.kind = kind
         self.orgId = orgId
@@ -79,6 +85,7 @@ public struct NewJob: Sendable, Hashable {
         self.runAt = runAt
         self.maxAttempts = maxAttempts
         self.uniqueKey = uniqueKey
+        self.ordered = ordered
     }
 }
 

@@ -6,7 +6,7 @@ import HeraldCore
 enum JobRows {
     static let jobColumns = """
         id, kind, org_id, destination, payload, state, attempts, max_attempts, run_at, lease_owner,
-        lease_expires_at, fencing_token, unique_key, last_error, created_at, updated_at, finished_at
+        lease_expires_at, fencing_token, unique_key, last_error, created_at, updated_at, finished_at, ordered
         """
 
     /// A job from a row selected with ``jobColumns`` (in that order).
@@ -19,7 +19,7 @@ enum JobRows {
             state: JobState(rawValue: state) ?? .dead, attempts: row[6], maxAttempts: row[7],
             runAt: Date(millisecondsSince1970: row[8]), leaseOwner: row[9],
             leaseExpiresAt: leaseExpiry.map(Date.init(millisecondsSince1970:)), fencingToken: row[11],
-            uniqueKey: row[12], lastError: row[13], createdAt: Date(millisecondsSince1970: row[14]),
+            uniqueKey: row[12], lastError: row[13], ordered: row[17], createdAt: Date(millisecondsSince1970: row[14]),
             updatedAt: Date(millisecondsSince1970: row[15]), finishedAt: finished.map(Date.init(millisecondsSince1970:)))
     }
 

@@ -70,19 +70,20 @@ public struct SQLiteJobStore: JobStore {
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO jobs (kind, org_id, destination, payload, state, attempts, max_attempts, run_at,
-                    fencing_token, unique_key, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'available', 0, ?, ?, 0, ?, ?, ?)
+                    fencing_token, unique_key, ordered, created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'available', 0, ?, ?, 0, ?, ?, ?, ?)
                 """)
         try statement.execute(arguments: [
             new.kind.rawValue, new.orgId, new.destination, new.payload, new.maxAttempts,
-            runAt.millisecondsSince1970, new.uniqueKey, now.millisecondsSince1970, now.millisecondsSince1970,
+            runAt.millisecondsSince1970, new.uniqueKey, new.ordered, now.millisecondsSince1970,
+            now.millisecondsSince1970,
         ])
         let stored = Date(millisecondsSince1970: now.millisecondsSince1970)
         return Job(
             id: db.lastInsertedRowID, kind: new.kind, orgId: new.orgId, destination: new.destination,
             payload: new.payload, state: .available, attempts: 0, maxAttempts: new.maxAttempts,
             runAt: Date(millisecondsSince1970: runAt.millisecondsSince1970), uniqueKey: new.uniqueKey,
-            createdAt: stored, updatedAt: stored)
+            ordered: new.ordered, createdAt: stored, updatedAt: stored)
     }
 
     // MARK: Claim
@@ -103,12 +104,19 @@ public struct SQLiteJobStore: JobStore {
     }
 
     /// Picks the due jobs round-robin (rank within the organization's destination first, then rank of the
-    /// organization) and leases them; the answer keeps the round-robin order.
+    /// organization) and leases them; the answer keeps the round-robin order. An ordered job is due only when no
+    /// earlier ordered job of its destination is pending (available, leased or retrying).
     static func claim(
         limit: Int, owner: String, expiresAt: Date, now: Date, stamp: Date, kinds: Set<JobKind>?,
         excluding: Set<String>, in db: Database
     ) throws -> [JobLease] {
-        var conditions = "state IN ('available', 'retrying') AND run_at <= :now"
+        var conditions = """
+            state IN ('available', 'retrying') AND run_at <= :now
+                AND (ordered = 0 OR NOT EXISTS (
+                    SELECT 1 FROM jobs AS earlier INDEXED BY jobs_ordered_pending
+                    WHERE earlier.ordered = 1 AND earlier.destination = jobs.destination AND earlier.id < jobs.id
+                        AND earlier.state IN ('available', 'leased', 'retrying')))
+            """
         var arguments: [String: (any DatabaseValueConvertible)?] = ["now": now.millisecondsSince1970, "limit": limit]
         if let kinds {
             conditions += " AND kind IN (SELECT value FROM json_each(:kinds))"

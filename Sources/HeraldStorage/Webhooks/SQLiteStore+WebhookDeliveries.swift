@@ -46,7 +46,7 @@ extension SQLiteStore {
         let ms = now().millisecondsSince1970
         let maxAttempts = webhookMaxAttempts
         return try await write { db in
-            _ = try WebhookRows.requireEndpoint(db, orgId: orgId, id: endpointId)
+            let endpoint = try WebhookRows.requireEndpoint(db, orgId: orgId, id: endpointId)
             let original = try WebhookRows.fetchDelivery(db, orgId: orgId, endpointId: endpointId, id: deliveryId)
             guard
                 let body = try Data.fetchOne(
@@ -55,7 +55,7 @@ extension SQLiteStore {
             guard
                 let jobId = try WebhookRows.insertDelivery(
                     endpointId: endpointId, orgId: orgId, eventId: original.eventId, eventType: original.eventType,
-                    body: body, maxAttempts: maxAttempts, uniqueKey: nil, now: ms, in: db)
+                    body: body, maxAttempts: maxAttempts, uniqueKey: nil, ordered: endpoint.ordered, now: ms, in: db)
             else { throw HeraldError(.internalError, "the resent delivery was not enqueued") }
             return try WebhookRows.fetchDelivery(db, orgId: orgId, endpointId: endpointId, id: jobId)
         }
@@ -76,7 +76,8 @@ extension SQLiteStore {
                 let event = try EventRow(row: row).model
                 if try WebhookRows.insertDelivery(
                     endpointId: endpointId, orgId: orgId, eventId: event.id, eventType: event.type,
-                    body: try WebhookPayload.body(for: event), maxAttempts: maxAttempts, uniqueKey: nil, now: ms, in: db
+                    body: try WebhookPayload.body(for: event), maxAttempts: maxAttempts, uniqueKey: nil,
+                    ordered: endpoint.ordered, now: ms, in: db
                 )
                     != nil
                 {
@@ -101,7 +102,8 @@ extension SQLiteStore {
             guard
                 let jobId = try WebhookRows.insertDelivery(
                     endpointId: endpointId, orgId: orgId, eventId: id, eventType: type, body: body, maxAttempts: 1,
-                    uniqueKey: nil, now: ms, in: db)
+                    // The ping goes at once, never behind an ordered endpoint's queue.
+                    uniqueKey: nil, ordered: false, now: ms, in: db)
             else { throw HeraldError(.internalError, "the test ping was not enqueued") }
             return try WebhookRows.fetchDelivery(db, orgId: orgId, endpointId: endpointId, id: jobId)
         }
@@ -157,7 +159,8 @@ extension SQLiteStore {
                         if try WebhookRows.insertDelivery(
                             endpointId: endpoint.id, orgId: orgId, eventId: row.id, eventType: row.type, body: body,
                             maxAttempts: maxAttempts,
-                            uniqueKey: WebhookRows.fanOutKey(endpointId: endpoint.id, eventId: row.id), now: ms, in: db)
+                            uniqueKey: WebhookRows.fanOutKey(endpointId: endpoint.id, eventId: row.id),
+                            ordered: endpoint.ordered, now: ms, in: db)
                             != nil
                         {
                             enqueued += 1

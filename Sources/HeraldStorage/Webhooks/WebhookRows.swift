@@ -81,17 +81,17 @@ enum WebhookRows {
     /// - Returns: the job id, or nil when `uniqueKey` is held by a pending job (nothing inserted).
     static func insertDelivery(
         endpointId: String, orgId: String, eventId: String, eventType: String, body: Data, maxAttempts: Int,
-        uniqueKey: String?, now: Int64, in db: Database
+        uniqueKey: String?, ordered: Bool, now: Int64, in db: Database
     ) throws -> Int64? {
         try db.cachedStatement(
             sql: """
                 INSERT INTO jobs (kind, org_id, destination, payload, state, attempts, max_attempts, run_at,
-                    fencing_token, unique_key, created_at, updated_at)
-                VALUES (?, ?, ?, ?, 'available', 0, ?, ?, 0, ?, ?, ?)
+                    fencing_token, unique_key, ordered, created_at, updated_at)
+                VALUES (?, ?, ?, ?, 'available', 0, ?, ?, 0, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
                 """
         ).execute(arguments: [
-            JobKind.webhookDelivery.rawValue, orgId, endpointId, body, maxAttempts, now, uniqueKey, now, now,
+            JobKind.webhookDelivery.rawValue, orgId, endpointId, body, maxAttempts, now, uniqueKey, ordered, now, now,
         ])
         guard db.changesCount > 0 else { return nil }
         let jobId = db.lastInsertedRowID
