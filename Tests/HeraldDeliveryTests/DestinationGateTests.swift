@@ -51,4 +51,43 @@ import Testing
         #expect(await gate.admit(now: start.addingTimeInterval(60)) == .notBefore(start.addingTimeInterval(120)))
         #expect(await gate.admit(now: start.addingTimeInterval(120)) == .run(probe: false))
     }
+
+    @Test func rateLimitAllowsAtMostTheRateInAnyOneSecond() async {
+        let gate = DestinationGate(configuration: .init(concurrencyCap: 10), limits: DestinationLimits(ratePerSecond: 3))
+        for offset in [0.0, 0.1, 0.2] {
+            #expect(await gate.admit(now: start.addingTimeInterval(offset)) == .run(probe: false))
+            await gate.finish(success: true, now: start.addingTimeInterval(offset))
+        }
+        // A fourth start within the second waits until the first start is a second old.
+        #expect(await gate.admit(now: start.addingTimeInterval(0.5)) == .throttled(until: start.addingTimeInterval(1)))
+        #expect(await gate.admit(now: start.addingTimeInterval(1)) == .run(probe: false))
+        #expect(await gate.admit(now: start.addingTimeInterval(1.05)) == .throttled(until: start.addingTimeInterval(1.1)))
+    }
+
+    @Test func newLimitsApplyToTheNextAdmission() async {
+        let gate = DestinationGate(configuration: .init(concurrencyCap: 10), limits: DestinationLimits(ratePerSecond: 1))
+        #expect(await gate.admit(now: start) == .run(probe: false))
+        #expect(await gate.admit(now: start) == .throttled(until: start.addingTimeInterval(1)))
+        await gate.update(limits: DestinationLimits(ratePerSecond: nil))
+        #expect(await gate.admit(now: start) == .run(probe: false))
+        // Starts without a limit are not counted against a limit set later.
+        await gate.update(limits: DestinationLimits(ratePerSecond: 2))
+        #expect(await gate.admit(now: start) == .run(probe: false))
+        #expect(await gate.admit(now: start.addingTimeInterval(0.5)) == .run(probe: false))
+        #expect(await gate.admit(now: start.addingTimeInterval(0.5)) == .throttled(until: start.addingTimeInterval(1)))
+    }
+
+    @Test func aGateWithNothingToRememberIsIdle() async {
+        let gate = DestinationGate(configuration: .init(failureThreshold: 2), limits: DestinationLimits(ratePerSecond: 5))
+        #expect(await gate.isIdle(now: start))
+        #expect(await gate.admit(now: start) == .run(probe: false))
+        #expect(await gate.isIdle(now: start) == false)
+        await gate.finish(success: false, now: start)
+        // A failure is remembered (it counts towards the breaker) and so is the start within the last second.
+        #expect(await gate.isIdle(now: start.addingTimeInterval(5)) == false)
+        #expect(await gate.admit(now: start.addingTimeInterval(5)) == .run(probe: false))
+        await gate.finish(success: true, now: start.addingTimeInterval(5))
+        #expect(await gate.isIdle(now: start.addingTimeInterval(5.5)) == false)
+        #expect(await gate.isIdle(now: start.addingTimeInterval(6)))
+    }
 }

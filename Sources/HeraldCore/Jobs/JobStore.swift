@@ -60,8 +60,9 @@ public protocol JobStore: Sendable {
     func list(_ filter: JobFilter, page: Int, limit: Int) async throws -> JobPage
     /// The number of jobs per kind and state.
     func counts() async throws -> [JobCount]
-    /// The earliest `runAt` of an available or retrying job, for the dispatcher's timer.
-    func nextRunAt() async throws -> Date?
+    /// The earliest `runAt` later than `date` of an available or retrying job, for the dispatcher's timer (jobs
+    /// already due are the claim's business: a due job that is not claimed waits for its destination, not for time).
+    func nextRunAt(after date: Date) async throws -> Date?
     /// The earliest lease expiry of a leased job, for the rescuer.
     func nextLeaseExpiry() async throws -> Date?
 }

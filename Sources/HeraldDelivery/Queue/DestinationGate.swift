@@ -1,10 +1,11 @@
 import Foundation
 
-/// The admission control of one destination: a concurrency cap, a circuit breaker and a pause.
+/// The admission control of one destination: a concurrency cap, a rate limit, a circuit breaker and a pause.
 ///
 /// After `failureThreshold` consecutive failures the breaker opens: the destination's jobs are not
 /// attempted, except one probe per `probeInterval`; a success closes it. A peer's `Retry-After` (or a
-/// 429) pauses the destination until the time it asked for.
+/// 429) pauses the destination until the time it asked for. A rate limit (``DestinationLimits``, the
+/// destination's own setting) lets at most that many attempts start in any one second.
 public actor DestinationGate {
     /// Limits of a destination.
     public struct Configuration: Sendable, Hashable {
@@ -28,19 +29,40 @@ public actor DestinationGate {
         case run(probe: Bool)
         /// The cap is reached: wait for a running job to finish.
         case full
+        /// The rate limit is reached: wait (in memory) until this time, when a start is allowed again.
+        case throttled(until: Date)
         /// Not before this time (breaker open or destination paused).
         case notBefore(Date)
     }
 
     public let configuration: Configuration
+    public private(set) var limits: DestinationLimits
     private(set) var running = 0
+    /// Start times within the last second, oldest first (only with a rate limit).
+    private var recentStarts: [Date] = []
     private var consecutiveFailures = 0
     private var probing = false
     private var nextProbeAt: Date?
     private var pausedUntil: Date?
 
-    public init(configuration: Configuration = Configuration()) {
+    public init(configuration: Configuration = Configuration(), limits: DestinationLimits = DestinationLimits()) {
         self.configuration = configuration
+        self.limits = limits
+    }
+
+    /// Takes the destination's current limits (they apply from the next admission).
+    public func update(limits: DestinationLimits) {
+        self.limits = limits
+        if limits.ratePerSecond == nil { recentStarts.removeAll() }
+    }
+
+    /// Whether the gate holds nothing worth keeping at `now`: no job running, no failure counted, no pause and no
+    /// start within the last second. An idle gate can be dropped and made anew with the same effect.
+    public func isIdle(now: Date) -> Bool {
+        guard running == 0, consecutiveFailures == 0, !probing else { return false }
+        if let pausedUntil, now < pausedUntil { return false }
+        if let last = recentStarts.last, now.timeIntervalSince(last) < 1 { return false }
+        return true
     }
 
     /// Whether the breaker is open.
@@ -63,6 +85,13 @@ public actor DestinationGate {
             return .run(probe: true)
         }
         guard running < configuration.concurrencyCap else { return .full }
+        if let rate = limits.ratePerSecond {
+            recentStarts.removeFirst(recentStarts.prefix { now.timeIntervalSince($0) >= 1 }.count)
+            if recentStarts.count >= rate, let oldest = recentStarts.dropLast(rate - 1).last {
+                return .throttled(until: oldest.addingTimeInterval(1))
+            }
+            recentStarts.append(now)
+        }
         running += 1
         return .run(probe: false)
     }
@@ -91,5 +120,15 @@ public actor DestinationGate {
     public func release() {
         running = max(0, running - 1)
         probing = false
+    }
+}
+
+/// A destination's own limits, as its job kind's handler knows them (a webhook endpoint's `rate_limit_per_second`).
+public struct DestinationLimits: Sendable, Hashable {
+    /// Attempts that may start in any one second; nil for no limit.
+    public var ratePerSecond: Int?
+
+    public init(ratePerSecond: Int? = nil) {
+        self.ratePerSecond = ratePerSecond.map { max(1, $0) }
     }
 }

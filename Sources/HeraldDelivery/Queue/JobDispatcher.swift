@@ -23,11 +23,19 @@ public actor JobDispatcher {
     private let signalContinuation: AsyncStream<Signal>.Continuation
 
     private var gates: [String: DestinationGate] = [:]
+    /// The kind whose handler knows each gate's limits.
+    private var gateKinds: [String: JobKind] = [:]
+    /// The earliest end of a rate-limit wait of a destination with a backlog.
+    private var throttleWake: Date?
     private var runningByKind: [JobKind: Int] = [:]
     /// Leases held by this process (running or waiting in a backlog), for heartbeats.
     private var held: [Int64: JobLease] = [:]
     private var backlog: [String: [JobLease]] = [:]
     private var stopping = false
+    /// A claim of the last dispatch took as many jobs as it asked for: more may be due at once.
+    private var claimsFull = false
+    /// The time the last dispatch claimed at: jobs due by then that it did not take wait for their destination.
+    private var claimedAt = Date.distantPast
     private var wakePending = false
     private var waiter: CheckedContinuation<Void, Never>?
 
@@ -95,6 +103,8 @@ public actor JobDispatcher {
     }
 
     private func dispatch(into workers: inout DiscardingTaskGroup) async {
+        claimsFull = false
+        claimedAt = Date()
         await drainBacklog(into: &workers)
         for (kind, kindConfiguration) in kinds where !stopping {
             let free = kindConfiguration.concurrency - runningByKind[kind, default: 0] - backlogCount(kind: kind)
@@ -104,12 +114,13 @@ public actor JobDispatcher {
             do {
                 leases = try await store.claim(
                     limit: min(free, configuration.batchSize), owner: configuration.owner,
-                    leaseDuration: configuration.leaseDuration, now: Date(), kinds: [kind],
+                    leaseDuration: configuration.leaseDuration, now: claimedAt, kinds: [kind],
                     excludingDestinations: saturated)
             } catch {
                 logger.error("claiming jobs failed", metadata: ["error": "\(error)"])
                 return
             }
+            if leases.count == min(free, configuration.batchSize) { claimsFull = true }
             for lease in leases {
                 held[lease.job.id] = lease
                 await admit(lease, into: &workers)
@@ -119,13 +130,15 @@ public actor JobDispatcher {
 
     /// Starts the lease at once, parks it in its destination's backlog, or gives it back for later.
     private func admit(_ lease: JobLease, into workers: inout DiscardingTaskGroup) async {
-        let gate = gate(for: lease.job.destination)
-        switch await gate.admit(now: Date()) {
+        let gate = await gate(for: lease.job.destination, kind: lease.job.kind)
+        let admission = await gate.admit(now: Date())
+        if case .throttled(let until) = admission { wakeAtThrottleEnd(until) }
+        switch admission {
         case .run:
             runningByKind[lease.job.kind, default: 0] += 1
             let claimedAt = ContinuousClock.now
             workers.addTask { await self.execute(lease, gate: gate, claimedAt: claimedAt) }
-        case .full:
+        case .full, .throttled:
             // A destination keeps at most its cap waiting in memory: more would hold worker slots (the
             // backlog counts against the pool) that other destinations need while this one is slow.
             if backlog[lease.job.destination, default: []].count < configuration.destination.concurrencyCap {
@@ -133,7 +146,8 @@ public actor JobDispatcher {
             } else {
                 held[lease.job.id] = nil
                 do {
-                    _ = try await store.postpone(lease, until: Date())
+                    // Still due at its own time (order kept); claims skip the destination while it has a backlog.
+                    _ = try await store.postpone(lease, until: lease.job.runAt)
                 } catch {
                     logger.error("giving a job back failed", metadata: ["job.id": "\(lease.job.id)", "error": "\(error)"])
                 }
@@ -209,11 +223,33 @@ public actor JobDispatcher {
 
     // MARK: Destinations
 
-    private func gate(for destination: String) -> DestinationGate {
+    /// The destination's gate; a new one starts with the limits the kind's handler gives.
+    private func gate(for destination: String, kind: JobKind) async -> DestinationGate {
         if let gate = gates[destination] { return gate }
-        let gate = DestinationGate(configuration: configuration.destination)
+        let limits = await kinds[kind]?.handler.limits(forDestination: destination) ?? DestinationLimits()
+        // Another job of the destination may have made the gate while the handler answered.
+        if let gate = gates[destination] { return gate }
+        let gate = DestinationGate(configuration: configuration.destination, limits: limits)
         gates[destination] = gate
+        gateKinds[destination] = kind
         return gate
+    }
+
+    private func wakeAtThrottleEnd(_ until: Date) {
+        throttleWake = min(throttleWake ?? until, until)
+    }
+
+    /// Drops the gates that remember nothing (made anew, with fresh limits, when their destination has work again)
+    /// and gives the others their handler's current limits.
+    private func refreshGates(now: Date) async {
+        for (destination, gate) in gates {
+            if backlog[destination] == nil, await gate.isIdle(now: now) {
+                gates[destination] = nil
+                gateKinds[destination] = nil
+            } else if let kind = gateKinds[destination], let handler = kinds[kind]?.handler {
+                await gate.update(limits: await handler.limits(forDestination: destination))
+            }
+        }
     }
 
     /// Destinations at their cap or with a backlog: not to be claimed from now.
@@ -233,14 +269,15 @@ public actor JobDispatcher {
     private func drainBacklog(into workers: inout DiscardingTaskGroup) async {
         for destination in Array(backlog.keys) {
             while var waiting = backlog[destination], !waiting.isEmpty {
-                let gate = gate(for: destination)
+                let gate = await gate(for: destination, kind: waiting[0].job.kind)
                 let admission = await gate.admit(now: Date())
+                if case .throttled(let until) = admission { wakeAtThrottleEnd(until) }
                 guard case .run = admission else {
-                    if case .notBefore = admission {
+                    if case .notBefore(let date) = admission {
                         backlog[destination] = nil
                         for lease in waiting {
                             held[lease.job.id] = nil
-                            _ = try? await store.postpone(lease, until: Date())
+                            _ = try? await store.postpone(lease, until: date)
                         }
                     }
                     break
@@ -304,6 +341,7 @@ public actor JobDispatcher {
         } catch {
             logger.error("queue maintenance failed", metadata: ["error": "\(error)"])
         }
+        await refreshGates(now: now)
         var open = 0
         for gate in gates.values where await gate.isOpen { open += 1 }
         metrics.openBreakers(open)
@@ -312,10 +350,18 @@ public actor JobDispatcher {
     // MARK: Sleeping
 
     private func nextIdle() async -> Duration {
-        if wakePending { return .zero }
-        guard let next = try? await store.nextRunAt() else { return configuration.maxIdle }
-        let wait = Duration.seconds(max(0, next.timeIntervalSinceNow))
-        return min(wait, configuration.maxIdle)
+        if wakePending || claimsFull { return .zero }
+        // Due jobs that were not claimed wait for their destination (a finished job wakes the loop), not for time.
+        var wait = configuration.maxIdle
+        if let next = try? await store.nextRunAt(after: claimedAt) {
+            wait = min(wait, .seconds(max(0, next.timeIntervalSinceNow)))
+        }
+        if let throttleWake {
+            // A throttled backlog is admitted at the next dispatch; a later throttle sets a new wake.
+            self.throttleWake = nil
+            wait = min(wait, .seconds(max(0, throttleWake.timeIntervalSinceNow)))
+        }
+        return wait
     }
 
     /// Sleeps until woken or `duration` has passed.

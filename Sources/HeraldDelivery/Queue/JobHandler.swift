@@ -7,6 +7,14 @@ import HeraldCore
 /// cancellation (graceful shutdown past its deadline); a cancelled attempt is abandoned, its lease kept.
 public protocol JobHandler: Sendable {
     func handle(_ lease: JobLease) async -> JobOutcome
+
+    /// The destination's own limits (e.g. a webhook endpoint's rate limit), read when the dispatcher makes the
+    /// destination's gate and again at each maintenance pass while the gate is in use. By default none.
+    func limits(forDestination destination: String) async -> DestinationLimits
+}
+
+extension JobHandler {
+    public func limits(forDestination destination: String) async -> DestinationLimits { DestinationLimits() }
 }
 
 /// What came of one attempt.

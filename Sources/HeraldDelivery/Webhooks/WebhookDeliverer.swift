@@ -118,6 +118,16 @@ public struct WebhookDeliverer: JobHandler {
         }
     }
 
+    /// The endpoint's `rate_limit_per_second` (its deliveries' destination is the endpoint id).
+    public func limits(forDestination destination: String) async -> DestinationLimits {
+        do {
+            return DestinationLimits(ratePerSecond: try await store.endpointForDelivery(id: destination)?.rateLimitPerSecond)
+        } catch {
+            logger.error("cannot read the endpoint's rate limit", metadata: ["delivery.endpoint": "\(destination)", "error": "\(error)"])
+            return DestinationLimits()
+        }
+    }
+
     /// A job that ends without a request (its endpoint is gone or disabled): dead, with a record saying why.
     private func notAttempted(_ lease: JobLease, startedAt: Date, reason: String) -> JobOutcome {
         .dead(reason: reason, JobAttempt(lease, startedAt: startedAt, now: now(), outcome: .dead, error: reason))

@@ -2886,7 +2886,9 @@ components:
       type: [integer, 'null']
       minimum: 1
       maximum: 10000
-      description: Most requests per second to the endpoint; null = no limit beyond the concurrency cap.
+      description: >-
+        Most delivery attempts started per second (any one-second window); null = no limit beyond the
+        concurrency cap. Deliveries over the limit wait in the queue without using an attempt.
     WebhookEndpoint:
       type: object
       required:
@@ -2921,7 +2923,9 @@ components:
           type: [integer, 'null']
         ordered:
           type: boolean
-          description: FIFO; one delivery at a time, in event order.
+          description: >-
+            FIFO: one delivery at a time, in event order; a failing delivery holds back the later ones until it
+            succeeds or is dead. Applies to deliveries enqueued after the change.
         headers:
           type: object
           additionalProperties:

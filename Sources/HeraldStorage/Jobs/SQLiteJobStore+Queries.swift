@@ -56,10 +56,13 @@ extension SQLiteJobStore {
         }
     }
 
-    public func nextRunAt() async throws -> Date? {
-        try await read { db in
-            let available = try Int64.fetchOne(db, sql: "SELECT MIN(run_at) FROM jobs WHERE state = 'available'")
-            let retrying = try Int64.fetchOne(db, sql: "SELECT MIN(run_at) FROM jobs WHERE state = 'retrying'")
+    public func nextRunAt(after date: Date) async throws -> Date? {
+        let after = date.millisecondsSince1970
+        return try await read { db in
+            let available = try Int64.fetchOne(
+                db, sql: "SELECT MIN(run_at) FROM jobs WHERE state = 'available' AND run_at > ?", arguments: [after])
+            let retrying = try Int64.fetchOne(
+                db, sql: "SELECT MIN(run_at) FROM jobs WHERE state = 'retrying' AND run_at > ?", arguments: [after])
             return [available, retrying].compactMap { $0 }.min().map(Date.init(millisecondsSince1970:))
         }
     }

@@ -8,7 +8,8 @@ import Testing
         let fixture = try JobFixture()
         let job = try await fixture.store.enqueue(JobFixture.job())
         #expect(job.state == .available && job.attempts == 0)
-        #expect(try await fixture.store.nextRunAt() == job.runAt)
+        #expect(try await fixture.store.nextRunAt(after: .distantPast) == job.runAt)
+        #expect(try await fixture.store.nextRunAt(after: job.runAt) == nil, "a job already due is not a timer")
 
         let leases = try await fixture.claim()
         let lease = try #require(leases.first)
@@ -22,7 +23,7 @@ import Testing
         #expect(done.state == .succeeded && done.finishedAt != nil && done.leaseOwner == nil)
         let attempts = try await fixture.store.attempts(jobId: job.id)
         #expect(attempts.count == 1 && attempts[0].outcome == .success && attempts[0].statusCode == 200)
-        #expect(try await fixture.store.nextRunAt() == nil)
+        #expect(try await fixture.store.nextRunAt(after: .distantPast) == nil)
     }
 
     @Test func jobsAreNotClaimedBeforeTheirRunAt() async throws {
@@ -30,7 +31,7 @@ import Testing
         let later = fixture.now.addingTimeInterval(30)
         _ = try await fixture.store.enqueue(JobFixture.job(runAt: later))
         #expect(try await fixture.claim().isEmpty)
-        #expect(try await fixture.store.nextRunAt() == later)
+        #expect(try await fixture.store.nextRunAt(after: fixture.now) == later)
         fixture.clock.advance(by: 30)
         #expect(try await fixture.claim().count == 1)
     }
