@@ -22,6 +22,8 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var auth = AuthConfiguration()
     /// `webhooks.*`
     public var webhooks = WebhooksConfiguration()
+    /// `retention.*`
+    public var retention = RetentionConfiguration()
     /// `outbound.allowlist`: CIDRs that outbound delivery may reach although private or loopback.
     public var outboundAllowlist: [String] = []
     /// `database.synchronous`: full (power-loss durable, default) or normal.

@@ -48,9 +48,10 @@ public protocol JobStore: Sendable {
     /// the state directory's lock — where any other owner is a process that has died.
     /// - Returns: how many jobs were rescued.
     func rescueLeases(notOwnedBy owner: String) async throws -> Int
-    /// Deletes succeeded and cancelled jobs finished before `date`, with their attempts.
-    /// - Returns: how many jobs were deleted.
-    func prune(finishedBefore date: Date) async throws -> Int
+    /// Deletes up to `limit` succeeded and cancelled jobs finished before `date`, oldest first, with their attempts
+    /// (and what else refers to them, such as webhook delivery records).
+    /// - Returns: how many jobs were deleted (fewer than `limit`: nothing more to delete now).
+    func prune(finishedBefore date: Date, limit: Int) async throws -> Int
 
     /// One job.
     func job(id: Int64) async throws -> Job?

@@ -8,6 +8,10 @@ public protocol EventStore: Sendable {
     func auditLog(_ query: AuditQuery) async throws -> [Event]
     /// Events in ascending order after a sequence number (the outbox read of the delivery stages).
     func events(after sequence: Int64, limit: Int) async throws -> [Event]
+    /// Deletes up to `limit` of the oldest events recorded before `date` that every delivery stage's cursor has
+    /// passed and no pending job refers to, and ingest idempotency keys past their window.
+    /// - Returns: how many events were deleted (fewer than `limit`: nothing more to delete now).
+    func pruneEvents(recordedBefore date: Date, limit: Int) async throws -> Int
 }
 
 /// Figures for the platform analytics routes.

@@ -149,17 +149,18 @@ extension SQLiteJobStore {
         }
     }
 
-    public func prune(finishedBefore date: Date) async throws -> Int {
-        try await write { db in
+    public func prune(finishedBefore date: Date, limit: Int) async throws -> Int {
+        guard limit > 0 else { return 0 }
+        return try await write { db in
+            // Attempts and webhook delivery records go with their job (ON DELETE CASCADE).
             try db.execute(
                 sql: """
-                    DELETE FROM job_attempts WHERE job_id IN (
-                        SELECT id FROM jobs WHERE state IN ('succeeded', 'cancelled') AND finished_at < ?)
+                    DELETE FROM jobs WHERE id IN (
+                        SELECT id FROM jobs
+                        WHERE finished_at IS NOT NULL AND finished_at < ? AND state IN ('succeeded', 'cancelled')
+                        ORDER BY finished_at LIMIT ?)
                     """,
-                arguments: [date.millisecondsSince1970])
-            try db.execute(
-                sql: "DELETE FROM jobs WHERE state IN ('succeeded', 'cancelled') AND finished_at < ?",
-                arguments: [date.millisecondsSince1970])
+                arguments: [date.millisecondsSince1970, limit])
             return db.changesCount
         }
     }

@@ -57,6 +57,9 @@ struct ConfigurationKey: Sendable, Hashable {
         webhookRetrySchedule, webhookRetryJitter, webhookRequestTimeout, webhookConnectTimeout,
         webhookAutoDisableAfter, webhookRotationGrace, webhookConcurrencyPerEndpoint, webhookWorkers,
     ]
+    static let retentionFinishedJobs = ConfigurationKey("retention.finished_jobs_seconds")
+    static let retentionEvents = ConfigurationKey("retention.events_seconds")
+    static let retentionInterval = ConfigurationKey("retention.interval_seconds")
     static let databaseSynchronous = ConfigurationKey("database.synchronous")
     static let shutdownGrace = ConfigurationKey("shutdown.grace_seconds")
     static let bootstrapAdminEmail = ConfigurationKey("bootstrap.admin_email")
@@ -87,7 +90,8 @@ struct ConfigurationKey: Sendable, Hashable {
             logLevel, logFormat, maxBodyBytes, authFailures, authFailureWindow, autoApprove, defaultTier,
             jwtIssuer, jwtAudience, jwtHS256Secret, jwtPublicKeys,
         ] + webhooks + [
-            outboundAllowlist, databaseSynchronous, shutdownGrace, bootstrapAdminEmail,
+            outboundAllowlist, retentionFinishedJobs, retentionEvents, retentionInterval, databaseSynchronous,
+            shutdownGrace, bootstrapAdminEmail,
         ]
 
     /// The keys by dotted name.

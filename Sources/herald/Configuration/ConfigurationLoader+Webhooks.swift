@@ -51,6 +51,20 @@ extension ConfigurationLoader {
         }
         if let value = reader.integer(.webhookWorkers, minimum: 1) { webhooks.workers = value }
     }
+
+    /// Reads the `retention.*` keys over `retention`'s defaults.
+    static func readRetention(_ reader: inout Reader, into retention: inout RetentionConfiguration) {
+        let longest = Double(Int32.max)
+        if let value = reader.number(.retentionFinishedJobs, in: 0...longest, requirement: "a number of seconds, 0 or more") {
+            retention.finishedJobsSeconds = value
+        }
+        if let value = reader.number(.retentionEvents, in: 0...longest, requirement: "a number of seconds, 0 (keep forever) or more") {
+            retention.eventsSeconds = value
+        }
+        if let value = reader.number(.retentionInterval, in: 1...longest, requirement: "a number of seconds, 1 or more") {
+            retention.intervalSeconds = value
+        }
+    }
 }
 
 extension ConfigurationLoader.Reader {

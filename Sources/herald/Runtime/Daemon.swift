@@ -67,7 +67,8 @@ struct Daemon {
                 // Shut down in reverse order: the notifier first, then the listeners, then the fan-out and
                 // the job processor (in-flight deliveries finish after the listeners stopped taking requests).
                 services: [
-                    .init(service: delivery.processor), .init(service: delivery.fanOut), .init(service: publicApp),
+                    .init(service: delivery.processor), .init(service: delivery.fanOut),
+                    .init(service: delivery.retention), .init(service: publicApp),
                     .init(service: adminApp), .init(service: systemd), .init(service: reload),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],

@@ -6,7 +6,8 @@ import Logging
 import Synchronization
 
 /// The delivery side of `herald serve`: the store (with its sealer and commit hooks), the job store on the
-/// same database, the job processor with the webhook deliverer, the fan-out service and the outbound clients.
+/// same database, the job processor with the webhook deliverer, the fan-out and retention services and the
+/// outbound clients.
 ///
 /// The store's hooks need the dispatcher and the dispatcher's handler needs the store, so the jobs hook
 /// goes through a ``DispatcherWake`` that is attached once the processor exists.
@@ -15,6 +16,7 @@ struct DeliveryRuntime {
     let jobs: SQLiteJobStore
     let processor: JobProcessor
     let fanOut: FanOutService
+    let retention: RetentionService
     let clients: OutboundHTTPClients
 
     /// Wakes the job dispatcher (after the API enqueued jobs).
@@ -55,6 +57,8 @@ struct DeliveryRuntime {
         self.jobs = jobs
         self.processor = processor
         self.clients = clients
+        self.retention = RetentionService(
+            jobs: jobs, events: store, configuration: configuration.retention, logger: Logger(label: "herald.retention"))
         self.fanOut = FanOutService(
             store: store, signal: signal, wakeDeliveries: processor.dispatcher.wake,
             logger: Logger(label: "herald.fanout"))

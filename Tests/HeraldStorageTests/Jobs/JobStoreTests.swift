@@ -167,8 +167,9 @@ import Testing
         }
         _ = try await fixture.store.cancel(id: cancelled.id)
         fixture.clock.advance(by: 10)
-        #expect(try await fixture.store.prune(finishedBefore: fixture.now.addingTimeInterval(-60)) == 0)
-        #expect(try await fixture.store.prune(finishedBefore: fixture.now) == 2)
+        #expect(try await fixture.store.prune(finishedBefore: fixture.now.addingTimeInterval(-60), limit: 100) == 0)
+        #expect(try await fixture.store.prune(finishedBefore: fixture.now, limit: 1) == 1)
+        #expect(try await fixture.store.prune(finishedBefore: fixture.now, limit: 100) == 1, "the limit bounds one call")
         #expect(try await fixture.store.job(id: done.id) == nil)
         #expect(try await fixture.store.job(id: cancelled.id) == nil)
         #expect(try await fixture.store.attempts(jobId: done.id).isEmpty)
