@@ -22,22 +22,22 @@ public actor JobDispatcher {
     private let signals: AsyncStream<Signal>
     private let signalContinuation: AsyncStream<Signal>.Continuation
 
-    private var gates: [String: DestinationGate] = [:]
+    var gates: [String: DestinationGate] = [:]
     /// The kind whose handler knows each gate's limits.
-    private var gateKinds: [String: JobKind] = [:]
+    var gateKinds: [String: JobKind] = [:]
     /// The earliest end of a rate-limit wait of a destination with a backlog.
-    private var throttleWake: Date?
-    private var runningByKind: [JobKind: Int] = [:]
+    var throttleWake: Date?
+    var runningByKind: [JobKind: Int] = [:]
     /// Leases held by this process (running or waiting in a backlog), for heartbeats.
-    private var held: [Int64: JobLease] = [:]
-    private var backlog: [String: [JobLease]] = [:]
-    private var stopping = false
+    var held: [Int64: JobLease] = [:]
+    var backlog: [String: [JobLease]] = [:]
+    var stopping = false
     /// A claim of the last dispatch took as many jobs as it asked for: more may be due at once.
-    private var claimsFull = false
+    var claimsFull = false
     /// The time the last dispatch claimed at: jobs due by then that it did not take wait for their destination.
-    private var claimedAt = Date.distantPast
-    private var wakePending = false
-    private var waiter: CheckedContinuation<Void, Never>?
+    var claimedAt = Date.distantPast
+    var wakePending = false
+    var waiter: CheckedContinuation<Void, Never>?
 
     public init(
         store: any JobStore, kinds: [JobKind: JobKindConfiguration],
@@ -102,7 +102,7 @@ public actor JobDispatcher {
         }
     }
 
-    private func dispatch(into workers: inout DiscardingTaskGroup) async {
+    func dispatch(into workers: inout DiscardingTaskGroup) async {
         claimsFull = false
         claimedAt = Date()
         await drainBacklog(into: &workers)
@@ -129,7 +129,7 @@ public actor JobDispatcher {
     }
 
     /// Starts the lease at once, parks it in its destination's backlog, or gives it back for later.
-    private func admit(_ lease: JobLease, into workers: inout DiscardingTaskGroup) async {
+    func admit(_ lease: JobLease, into workers: inout DiscardingTaskGroup) async {
         let gate = await gate(for: lease.job.destination, kind: lease.job.kind)
         let admission = await gate.admit(now: Date())
         if case .throttled(let until) = admission { wakeAtThrottleEnd(until) }
@@ -163,7 +163,7 @@ public actor JobDispatcher {
     }
 
     /// Runs one attempt off the actor and records its outcome, fenced by the lease.
-    nonisolated private func execute(_ lease: JobLease, gate: DestinationGate, claimedAt: ContinuousClock.Instant) async {
+    nonisolated func execute(_ lease: JobLease, gate: DestinationGate, claimedAt: ContinuousClock.Instant) async {
         guard let kind = kinds[lease.job.kind] else { return }
         let outcome = await kind.handler.handle(lease)
         if Task.isCancelled {
@@ -214,142 +214,16 @@ public actor JobDispatcher {
     }
 
     /// Bookkeeping after an attempt; the freed slot is used at the next dispatch.
-    private func completed(_ lease: JobLease) {
+    func completed(_ lease: JobLease) {
         held[lease.job.id] = nil
         runningByKind[lease.job.kind, default: 1] -= 1
         wakePending = true
         resumeWaiter()
     }
 
-    // MARK: Destinations
-
-    /// The destination's gate; a new one starts with the limits the kind's handler gives.
-    private func gate(for destination: String, kind: JobKind) async -> DestinationGate {
-        if let gate = gates[destination] { return gate }
-        let limits = await kinds[kind]?.handler.limits(forDestination: destination) ?? DestinationLimits()
-        // Another job of the destination may have made the gate while the handler answered.
-        if let gate = gates[destination] { return gate }
-        let gate = DestinationGate(configuration: configuration.destination, limits: limits)
-        gates[destination] = gate
-        gateKinds[destination] = kind
-        return gate
-    }
-
-    private func wakeAtThrottleEnd(_ until: Date) {
-        throttleWake = min(throttleWake ?? until, until)
-    }
-
-    /// Drops the gates that remember nothing (made anew, with fresh limits, when their destination has work again)
-    /// and gives the others their handler's current limits.
-    private func refreshGates(now: Date) async {
-        for (destination, gate) in gates {
-            if backlog[destination] == nil, await gate.isIdle(now: now) {
-                gates[destination] = nil
-                gateKinds[destination] = nil
-            } else if let kind = gateKinds[destination], let handler = kinds[kind]?.handler {
-                await gate.update(limits: await handler.limits(forDestination: destination))
-            }
-        }
-    }
-
-    /// Destinations at their cap or with a backlog: not to be claimed from now.
-    private func saturatedDestinations() async -> Set<String> {
-        var saturated = Set(backlog.filter { !$0.value.isEmpty }.keys)
-        for (destination, gate) in gates where await gate.runningCount >= configuration.destination.concurrencyCap {
-            saturated.insert(destination)
-        }
-        return saturated
-    }
-
-    private func backlogCount(kind: JobKind) -> Int {
-        backlog.values.reduce(0) { $0 + $1.filter { $0.job.kind == kind }.count }
-    }
-
-    /// Moves backlog leases whose destination has a free slot into the worker pool.
-    private func drainBacklog(into workers: inout DiscardingTaskGroup) async {
-        for destination in Array(backlog.keys) {
-            while var waiting = backlog[destination], !waiting.isEmpty {
-                let gate = await gate(for: destination, kind: waiting[0].job.kind)
-                let admission = await gate.admit(now: Date())
-                if case .throttled(let until) = admission { wakeAtThrottleEnd(until) }
-                guard case .run = admission else {
-                    if case .notBefore(let date) = admission {
-                        backlog[destination] = nil
-                        for lease in waiting {
-                            held[lease.job.id] = nil
-                            _ = try? await store.postpone(lease, until: date)
-                        }
-                    }
-                    break
-                }
-                let lease = waiting.removeFirst()
-                backlog[destination] = waiting.isEmpty ? nil : waiting
-                runningByKind[lease.job.kind, default: 0] += 1
-                let claimedAt = ContinuousClock.now
-                workers.addTask { await self.execute(lease, gate: gate, claimedAt: claimedAt) }
-            }
-        }
-    }
-
-    /// Gives backlog leases back to the store at shutdown, due at once (nothing is lost, nothing waits for expiry).
-    private func returnBacklog() async {
-        let waiting = backlog.values.flatMap { $0 }
-        backlog = [:]
-        for lease in waiting {
-            held[lease.job.id] = nil
-            _ = try? await store.postpone(lease, until: Date())
-        }
-    }
-
-    // MARK: Maintenance
-
-    /// Extends the leases this process holds that would expire within half a lease, rescues expired leases
-    /// (of processes that died) and refreshes the gauges.
-    /// At start, when configured so: the leases of a process that died (a `kill -9`) run again at once.
-    public func rescueForeignLeasesIfSoleUser() async {
-        guard configuration.rescuesForeignLeasesAtStart else { return }
-        do {
-            let rescued = try await store.rescueLeases(notOwnedBy: configuration.owner)
-            if rescued > 0 {
-                logger.notice("rescued jobs leased by a stopped process", metadata: ["jobs": "\(rescued)"])
-            }
-        } catch {
-            logger.error("rescuing a stopped process's leases failed", metadata: ["error": "\(error)"])
-        }
-    }
-
-    func maintain() async {
-        let now = Date()
-        let horizon = now.addingTimeInterval(configuration.leaseDuration.inSeconds / 2)
-        for (id, lease) in held where lease.expiresAt <= horizon {
-            do {
-                let until = now.addingTimeInterval(configuration.leaseDuration.inSeconds)
-                if let extended = try await store.extend(lease, until: until), held[id] != nil {
-                    held[id] = extended
-                }
-            } catch {
-                logger.error("extending a lease failed", metadata: ["job.id": "\(id)", "error": "\(error)"])
-            }
-        }
-        do {
-            let rescued = try await store.rescueExpiredLeases(now: now)
-            if rescued > 0 {
-                logger.notice("rescued jobs whose lease expired", metadata: ["jobs": "\(rescued)"])
-                resumeWaiter()
-            }
-            metrics.record(counts: try await store.counts(), kinds: Set(kinds.keys))
-        } catch {
-            logger.error("queue maintenance failed", metadata: ["error": "\(error)"])
-        }
-        await refreshGates(now: now)
-        var open = 0
-        for gate in gates.values where await gate.isOpen { open += 1 }
-        metrics.openBreakers(open)
-    }
-
     // MARK: Sleeping
 
-    private func nextIdle() async -> Duration {
+    func nextIdle() async -> Duration {
         if wakePending || claimsFull { return .zero }
         // Due jobs that were not claimed wait for their destination (a finished job wakes the loop), not for time.
         var wait = configuration.maxIdle
@@ -365,7 +239,7 @@ public actor JobDispatcher {
     }
 
     /// Sleeps until woken or `duration` has passed.
-    private func idle(for duration: Duration) async {
+    func idle(for duration: Duration) async {
         if wakePending || stopping && held.isEmpty {
             wakePending = false
             return
@@ -388,7 +262,7 @@ public actor JobDispatcher {
         wakePending = false
     }
 
-    private func resumeWaiter() {
+    func resumeWaiter() {
         if let waiter {
             self.waiter = nil
             waiter.resume()
