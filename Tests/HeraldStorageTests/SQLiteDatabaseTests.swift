@@ -34,7 +34,7 @@ import Testing
         let migrations = try await reopened.writer.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1", "v2-jobs", "v3-webhooks", "v4-ordered-jobs"])
+        #expect(migrations == ["v1", "v2-jobs", "v3-webhooks", "v4-ordered-jobs", "v5-claim-by-destination"])
     }
 
     @Test func fileDatabaseUsesWALForeignKeysAndTheChosenSynchronousMode() async throws {

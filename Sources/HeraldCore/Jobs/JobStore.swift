@@ -15,10 +15,11 @@ public protocol JobStore: Sendable {
     /// - Parameters:
     ///   - kinds: only these kinds (nil: every kind).
     ///   - excludingDestinations: destinations not to claim from (saturated ones).
+    ///   - perDestination: at most this many jobs of one destination (its concurrency cap); nil: up to `limit`.
     /// - Returns: the leases, each with a new fencing token and the attempt it starts counted.
     func claim(
         limit: Int, owner: String, leaseDuration: Duration, now: Date, kinds: Set<JobKind>?,
-        excludingDestinations: Set<String>
+        excludingDestinations: Set<String>, perDestination: Int?
     ) async throws -> [JobLease]
 
     /// Marks the leased job succeeded and records the attempt. False (and nothing changed) for a stale lease.
@@ -69,6 +70,16 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+    /// Leases up to `limit` due jobs, as many of one destination as `limit` allows.
+    public func claim(
+        limit: Int, owner: String, leaseDuration: Duration, now: Date, kinds: Set<JobKind>?,
+        excludingDestinations: Set<String>
+    ) async throws -> [JobLease] {
+        try await claim(
+            limit: limit, owner: owner, leaseDuration: leaseDuration, now: now, kinds: kinds,
+            excludingDestinations: excludingDestinations, perDestination: nil)
+    }
+
     /// Leases up to `limit` due jobs of every kind.
     public func claim(limit: Int, owner: String, leaseDuration: Duration, now: Date) async throws -> [JobLease] {
         try await claim(

@@ -115,7 +115,7 @@ public actor JobDispatcher {
                 leases = try await store.claim(
                     limit: min(free, configuration.batchSize), owner: configuration.owner,
                     leaseDuration: configuration.leaseDuration, now: claimedAt, kinds: [kind],
-                    excludingDestinations: saturated)
+                    excludingDestinations: saturated, perDestination: configuration.destination.concurrencyCap)
             } catch {
                 logger.error("claiming jobs failed", metadata: ["error": "\(error)"])
                 return

@@ -90,45 +90,70 @@ public struct SQLiteJobStore: JobStore {
 
     public func claim(
         limit: Int, owner: String, leaseDuration: Duration, now: Date, kinds: Set<JobKind>?,
-        excludingDestinations: Set<String>
+        excludingDestinations: Set<String>, perDestination: Int?
     ) async throws -> [JobLease] {
         guard limit > 0 else { return [] }
+        let perDestination = min(limit, max(1, perDestination ?? limit))
         if let kinds, kinds.isEmpty { return [] }
         let expiresAt = now.addingTimeInterval(leaseDuration.inSeconds)
         let stamp = self.now()
         return try await write { db in
             try Self.claim(
-                limit: limit, owner: owner, expiresAt: expiresAt, now: now, stamp: stamp, kinds: kinds,
-                excluding: excludingDestinations, in: db)
+                limit: limit, perDestination: perDestination, owner: owner, expiresAt: expiresAt, now: now,
+                stamp: stamp, kinds: kinds, excluding: excludingDestinations, in: db)
         }
     }
 
     /// Picks the due jobs round-robin (rank within the organization's destination first, then rank of the
     /// organization) and leases them; the answer keeps the round-robin order. An ordered job is due only when no
     /// earlier ordered job of its destination is pending (available, leased or retrying).
+    ///
+    /// The candidates are the first `limit` due jobs of each destination with pending jobs: the destinations are
+    /// walked with one index seek each (a skip scan of `jobs_due_destination`), so the cost grows with the number
+    /// of destinations and `limit`, not with the number of jobs waiting.
     static func claim(
-        limit: Int, owner: String, expiresAt: Date, now: Date, stamp: Date, kinds: Set<JobKind>?,
+        limit: Int, perDestination: Int, owner: String, expiresAt: Date, now: Date, stamp: Date, kinds: Set<JobKind>?,
         excluding: Set<String>, in db: Database
     ) throws -> [JobLease] {
-        var conditions = """
-            state IN ('available', 'retrying') AND run_at <= :now
-                AND (ordered = 0 OR NOT EXISTS (
+        var dueJob = """
+            due.destination = d.destination AND due.state IN ('available', 'retrying') AND due.run_at <= :now
+                AND (due.ordered = 0 OR NOT EXISTS (
                     SELECT 1 FROM jobs AS earlier INDEXED BY jobs_ordered_pending
-                    WHERE earlier.ordered = 1 AND earlier.destination = jobs.destination AND earlier.id < jobs.id
+                    WHERE earlier.ordered = 1 AND earlier.destination = due.destination AND earlier.id < due.id
                         AND earlier.state IN ('available', 'leased', 'retrying')))
             """
-        var arguments: [String: (any DatabaseValueConvertible)?] = ["now": now.millisecondsSince1970, "limit": limit]
+        var destination = "d.destination IS NOT NULL"
+        var arguments: [String: (any DatabaseValueConvertible)?] = [
+            "now": now.millisecondsSince1970, "limit": limit, "perDestination": perDestination,
+        ]
         if let kinds {
-            conditions += " AND kind IN (SELECT value FROM json_each(:kinds))"
+            dueJob += " AND due.kind IN (SELECT value FROM json_each(:kinds))"
             arguments["kinds"] = try jsonArray(kinds.map(\.rawValue))
         }
         if !excluding.isEmpty {
-            conditions += " AND destination NOT IN (SELECT value FROM json_each(:excluded))"
+            destination += " AND d.destination NOT IN (SELECT value FROM json_each(:excluded))"
             arguments["excluded"] = try jsonArray(Array(excluding))
         }
         let picked = try Int64.fetchAll(
             db.cachedStatement(
                 sql: """
+                    WITH RECURSIVE destinations(destination) AS (
+                        SELECT MIN(destination) FROM jobs INDEXED BY jobs_due_destination
+                        WHERE state IN ('available', 'retrying')
+                        UNION ALL
+                        SELECT (
+                            SELECT MIN(next.destination) FROM jobs AS next INDEXED BY jobs_due_destination
+                            WHERE next.state IN ('available', 'retrying') AND next.destination > destinations.destination)
+                        FROM destinations WHERE destinations.destination IS NOT NULL
+                    ),
+                    candidates AS (
+                        SELECT j.id, j.org_id, j.destination, j.run_at
+                        FROM destinations AS d JOIN jobs AS j ON j.id IN (
+                            SELECT due.id FROM jobs AS due INDEXED BY jobs_due_destination
+                            WHERE \(dueJob)
+                            ORDER BY due.run_at, due.id LIMIT :perDestination)
+                        WHERE \(destination)
+                    )
                     SELECT id FROM (
                         SELECT id, run_at,
                             ROW_NUMBER() OVER (PARTITION BY org_id ORDER BY destination_rank, run_at, id) AS org_rank
@@ -136,9 +161,8 @@ public struct SQLiteJobStore: JobStore {
                             SELECT id, org_id, run_at,
                                 ROW_NUMBER() OVER (PARTITION BY org_id, destination ORDER BY run_at, id)
                                     AS destination_rank
-                            FROM jobs WHERE \(conditions)
+                            FROM candidates
                         )
-                        WHERE destination_rank <= :limit
                     )
                     WHERE org_rank <= :limit
                     ORDER BY org_rank, run_at, id

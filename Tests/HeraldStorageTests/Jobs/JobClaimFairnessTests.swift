@@ -40,6 +40,31 @@ import Testing
         #expect(leases.map(\.job.kind) == [.webhookDelivery])
     }
 
+    @Test func aClaimTakesAtMostPerDestinationJobsOfOneDestination() async throws {
+        let fixture = try JobFixture()
+        _ = try await fixture.store.enqueue((0..<20).map { _ in JobFixture.job(destination: "hot") })
+        _ = try await fixture.store.enqueue((0..<20).map { _ in JobFixture.job(org: "org-b", destination: "warm") })
+        let leases = try await fixture.store.claim(
+            limit: 10, owner: "w", leaseDuration: .seconds(60), now: fixture.now, kinds: nil, excludingDestinations: [],
+            perDestination: 3)
+        #expect(leases.filter { $0.job.destination == "hot" }.count == 3)
+        #expect(leases.filter { $0.job.destination == "warm" }.count == 3)
+        // The oldest of each destination.
+        #expect(leases.filter { $0.job.destination == "hot" }.map(\.job.id) == [1, 2, 3])
+    }
+
+    @Test func aClaimOverManyDestinationsWithAThousandJobsEachStaysFair() async throws {
+        let fixture = try JobFixture()
+        for destination in 0..<50 {
+            _ = try await fixture.store.enqueue(
+                (0..<200).map { _ in JobFixture.job(org: "org-\(destination % 5)", destination: "d-\(destination)") })
+        }
+        let leases = try await fixture.claim(100)
+        #expect(leases.count == 100)
+        #expect(Set(leases.map(\.job.destination)).count == 50, "two of every destination")
+        #expect(Set(leases.prefix(5).map(\.job.orgId)).count == 5, "the first five from five organizations")
+    }
+
     @Test func platformJobsWithoutOrganizationAreClaimedToo() async throws {
         let fixture = try JobFixture()
         _ = try await fixture.store.enqueue([JobFixture.job(org: nil, destination: "relay"), JobFixture.job()])
