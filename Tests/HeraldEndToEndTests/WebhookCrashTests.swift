@@ -135,7 +135,8 @@ struct WebhookCrashTests {
             webhook crash test: \(Self.events) events × \(Self.paths.count) endpoints = \(pairs) pairs; \
             killed at \(receivedAtKill.map(String.init).joined(separator: " and ")) pairs received; \
             received \(pairs - missing.count) pairs in \(log.count - others.count) requests \
-            (+\(others.count) requests for the organization's own events), \(duplicates) duplicates; \
+            (+\(others.count) requests for the organization's own events), \(duplicates) duplicates, \
+            \(try peer.incompleteRequests()) requests cut off by a kill; \
             ingest \(ingestDone - started), all received \(allReceived - started) after the start \
             (\(allReceived - lastRestart) after the last restart); jobs: \(succeeded) succeeded, \(dead) dead, \
             \(pending.map { "\($0.value) \($0.key)" }.sorted().joined(separator: ", "))

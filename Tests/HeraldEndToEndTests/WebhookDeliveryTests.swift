@@ -239,7 +239,17 @@ final class WebhookPeer: @unchecked Sendable {  // used by the one test that own
         try data.write(to: URL(fileURLWithPath: directory + "/secrets.json"), options: .atomic)
     }
 
+    /// The requests the receiver got whole (verified or refused), in order.
     func log() throws -> [Line] {
+        try rows().filter { $0.verified || $0.status != 0 }
+    }
+
+    /// How many requests ended before their body was complete (the sender was killed while sending them).
+    func incompleteRequests() throws -> Int {
+        try rows().filter { !$0.verified && $0.status == 0 }.count
+    }
+
+    private func rows() throws -> [Line] {
         guard let text = try? String(contentsOfFile: directory + "/log.tsv", encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap { row in
             let fields = row.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)

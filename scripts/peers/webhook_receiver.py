@@ -4,7 +4,10 @@
 Listens on 127.0.0.1, verifies every POST with the `standardwebhooks` library, and appends one line
 per request to the log file:
 
-    <webhook-id> <TAB> verified|refused <TAB> <path> <TAB> <status answered> <TAB> <error or ->
+    <webhook-id> <TAB> verified|refused|incomplete <TAB> <path> <TAB> <status answered> <TAB> <error or ->
+
+`incomplete` (status 0): the connection ended before the whole body arrived — the sender died mid-request
+(the crash test's kill -9); nothing was verified and nothing answered.
 
 Secrets are read from a JSON file on every request, so that the test can create its endpoints (and
 learn their secrets) after the receiver is listening, and rotate them while it runs:
@@ -68,6 +71,11 @@ def main():
             path = urlsplit(self.path).path
             headers = {name.lower(): value for name, value in self.headers.items()}
             webhook_id = headers.get("webhook-id", "-")
+            if len(body) < length:
+                with lock:
+                    log.write("\t".join([webhook_id, "incomplete", path, "0", "%d of %d bytes" % (len(body), length)]) + "\n")
+                self.close_connection = True
+                return
             verified, error = False, "no secret for " + path
             for secret in secrets_for(path):
                 try:
