@@ -27,6 +27,16 @@ final class Scratch {
     }
 }
 
+/// Loads `yaml` as the config file, with `environment`: the configuration and every problem found.
+func evaluate(yaml: String, environment: [String: String] = [:]) async throws
+    -> (HeraldConfiguration, [ConfigurationProblem])
+{
+    let scratch = try Scratch()
+    let file = try scratch.write("herald.yaml", yaml)
+    let result = await ConfigurationLoader.evaluate(configFile: file, overrides: [:], environment: environment)
+    return (result.configuration, result.problems)
+}
+
 @Suite("configuration loading")
 struct ConfigurationLoaderTests {
     /// Problems as `KEY: MESSAGE` lines, for readable failures.

@@ -6,15 +6,6 @@ import Testing
 
 @Suite("retention configuration")
 struct RetentionConfigurationTests {
-    func load(_ yaml: String, environment: [String: String] = [:]) async throws
-        -> (HeraldConfiguration, [ConfigurationProblem])
-    {
-        let scratch = try Scratch()
-        let file = try scratch.write("herald.yaml", yaml)
-        let result = await ConfigurationLoader.evaluate(configFile: file, overrides: [:], environment: environment)
-        return (result.configuration, result.problems)
-    }
-
     @Test func defaultsKeepAWeekOfJobsAndAYearOfEvents() {
         let retention = HeraldConfiguration().retention
         #expect(retention.finishedJobsSeconds == 604_800)
@@ -23,7 +14,7 @@ struct RetentionConfigurationTests {
     }
 
     @Test func fileAndEnvironment() async throws {
-        let (configuration, problems) = try await load(
+        let (configuration, problems) = try await evaluate(yaml: 
             """
             retention:
               finished_jobs_seconds: 86400
@@ -37,7 +28,7 @@ struct RetentionConfigurationTests {
     }
 
     @Test func badValuesAreProblemsNamingTheirKey() async throws {
-        let (configuration, problems) = try await load(
+        let (configuration, problems) = try await evaluate(yaml: 
             """
             retention:
               finished_jobs_seconds: -1

@@ -6,17 +6,8 @@ import Testing
 
 @Suite("webhooks configuration")
 struct WebhooksConfigurationTests {
-    func load(_ yaml: String, environment: [String: String] = [:]) async throws
-        -> (HeraldConfiguration, [ConfigurationProblem])
-    {
-        let scratch = try Scratch()
-        let file = try scratch.write("herald.yaml", yaml)
-        let result = await ConfigurationLoader.evaluate(configFile: file, overrides: [:], environment: environment)
-        return (result.configuration, result.problems)
-    }
-
     @Test func everyWebhooksKeyFromTheFile() async throws {
-        let (configuration, problems) = try await load(
+        let (configuration, problems) = try await evaluate(yaml: 
             """
             webhooks:
               retry_schedule_seconds: [1, 2.5, 60]
@@ -44,7 +35,7 @@ struct WebhooksConfigurationTests {
     }
 
     @Test func environmentTwins() async throws {
-        let (configuration, problems) = try await load(
+        let (configuration, problems) = try await evaluate(yaml: 
             "log:\n  level: info\n", environment: [
                 "HERALD_WEBHOOKS_RETRY_SCHEDULE_SECONDS": "0.1,0.2", "HERALD_WEBHOOKS_WORKERS": "3",
                 "HERALD_OUTBOUND_ALLOWLIST": "127.0.0.0/8,::1/128",
@@ -56,7 +47,7 @@ struct WebhooksConfigurationTests {
     }
 
     @Test func badValuesAreProblemsAndKeepTheDefaults() async throws {
-        let (configuration, problems) = try await load(
+        let (configuration, problems) = try await evaluate(yaml: 
             """
             webhooks:
               retry_schedule_seconds: [5, soon, -1]

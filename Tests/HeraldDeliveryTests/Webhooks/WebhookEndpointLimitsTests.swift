@@ -2,8 +2,6 @@ import Foundation
 import HeraldCore
 import HeraldDelivery
 import HeraldStorage
-import Logging
-import ServiceLifecycle
 import Testing
 
 /// An endpoint's own `rate_limit_per_second` and `ordered`, through the real deliverer, job processor and receiver.
@@ -18,20 +16,7 @@ struct WebhookEndpointLimitsTests {
             configuration: JobDispatcherConfiguration(
                 maxIdle: .milliseconds(100),
                 destination: DestinationGate.Configuration(concurrencyCap: 16, failureThreshold: 100)))
-        var logger = Logger(label: "test")
-        logger.logLevel = .error
-        let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: [.init(service: processor)], logger: logger))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                try await body()
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withProcessor(processor, body)
         await fixture.clients.shutdown()
     }
 
