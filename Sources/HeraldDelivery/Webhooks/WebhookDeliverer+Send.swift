@@ -41,7 +41,9 @@ extension WebhookDeliverer {
     ]
 
     /// Vets, signs and sends one attempt; never throws.
-    func send(_ body: Data, id: String, to endpoint: WebhookEndpoint, logger: Logger) async -> WebhookAttemptResult {
+    func send(
+        _ body: Data, id: String, to endpoint: WebhookEndpoint, keys: SigningKeys, logger: Logger
+    ) async -> WebhookAttemptResult {
         let destination: OutboundDestination
         do {
             destination = try await addressGuard.vet(endpoint.url)
@@ -49,14 +51,6 @@ extension WebhookDeliverer {
             return .failure(error.message, label: "refused")
         } catch {
             return .failure("outbound URL refused: \(error)", label: "refused")
-        }
-
-        let keys: SigningKeys
-        do {
-            keys = try await store.signingKeys(endpointId: endpoint.id)
-        } catch {
-            logger.error("cannot read the endpoint's signing keys", metadata: ["error": "\(error)"])
-            return .failure("internal error: the endpoint's signing keys could not be read", label: "connection_error")
         }
 
         var request = HTTPClientRequest(url: destination.url.absoluteString)

@@ -6,7 +6,8 @@ import Logging
 ///
 /// The job's destination is the endpoint id and its payload the body (`{"id","type",…}`); `id` is the
 /// `webhook-id`. On every attempt the deliverer
-/// 1. loads the endpoint (deleted or disabled: the job is dead, so a replay after re-enabling sends again),
+/// 1. loads the endpoint, its signing keys and its organization's status (through ``WebhookEndpointCache``; deleted
+///    or disabled: the job is dead, so a replay after re-enabling sends again),
 /// 2. holds a suspended organization's deliveries (`postpone`, not counted, not dropped),
 /// 3. vets the URL with ``OutboundAddressGuard`` (a refusal is a failed attempt, retried per schedule),
 /// 4. signs the bytes with the endpoint's active keys and this attempt's own timestamp,
@@ -28,6 +29,7 @@ public struct WebhookDeliverer: JobHandler {
     let configuration: WebhooksConfiguration
     let addressGuard: OutboundAddressGuard
     let clients: OutboundHTTPClients
+    let cache: WebhookEndpointCache
     let logger: Logger
     let now: @Sendable () -> Date
     let metrics = WebhookMetrics()
@@ -39,15 +41,17 @@ public struct WebhookDeliverer: JobHandler {
     ///   - configuration: timeouts and the auto-disable window (`webhooks.*`).
     ///   - addressGuard: the SSRF guard, with the `outbound.allowlist`.
     ///   - clients: the process's outbound HTTP clients (their connect timeout should be the configuration's).
+    ///   - cache: endpoints between attempts; the store's commit hook must invalidate it (see its documentation).
     public init(
         store: any WebhookStore, configuration: WebhooksConfiguration, addressGuard: OutboundAddressGuard,
-        clients: OutboundHTTPClients, logger: Logger = Logger(label: "herald.webhooks"),
-        now: @escaping @Sendable () -> Date = { Date() }
+        clients: OutboundHTTPClients, cache: WebhookEndpointCache = WebhookEndpointCache(),
+        logger: Logger = Logger(label: "herald.webhooks"), now: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.store = store
         self.configuration = configuration
         self.addressGuard = addressGuard
         self.clients = clients
+        self.cache = cache
         self.logger = logger
         self.now = now
         self.userAgent = "Herald-Webhooks/\(HeraldVersion.string)"
@@ -66,24 +70,25 @@ public struct WebhookDeliverer: JobHandler {
                 JobAttempt(lease, startedAt: startedAt, now: now(), outcome: .dead,
                            error: "the delivery's body is not a JSON object with an id and a type"))
         }
-        let endpoint: WebhookEndpoint
+        let target: WebhookEndpointCache.Target
         do {
-            guard let found = try await store.endpointForDelivery(id: job.destination) else {
+            guard let found = try await loadTarget(job.destination) else {
                 return notAttempted(lease, startedAt: startedAt, reason: "endpoint deleted")
             }
-            endpoint = found
-            guard endpoint.enabled else { return notAttempted(lease, startedAt: startedAt, reason: "endpoint disabled") }
-            switch try await store.organizationStatus(orgId: job.orgId ?? endpoint.orgId) {
-            case nil: return notAttempted(lease, startedAt: startedAt, reason: "organization deleted")
-            case .suspended?: return .postpone(until: now().addingTimeInterval(Self.suspendedHold.inSeconds))
-            default: break
-            }
+            target = found
         } catch {
             logger.error("cannot load the delivery's endpoint", metadata: ["error": "\(error)"])
             return .postpone(until: now().addingTimeInterval(Self.storeErrorHold.inSeconds))
         }
+        let endpoint = target.endpoint
+        guard endpoint.enabled else { return notAttempted(lease, startedAt: startedAt, reason: "endpoint disabled") }
+        switch target.organizationStatus {
+        case nil: return notAttempted(lease, startedAt: startedAt, reason: "organization deleted")
+        case .suspended?: return .postpone(until: now().addingTimeInterval(Self.suspendedHold.inSeconds))
+        default: break
+        }
 
-        let result = await send(job.payload, id: identity.id, to: endpoint, logger: logger)
+        let result = await send(job.payload, id: identity.id, to: endpoint, keys: target.keys, logger: logger)
         metrics.attempt(outcome: result.metricLabel, duration: .seconds(max(0, now().timeIntervalSince(startedAt))))
         let isLast = lease.attempt >= job.maxAttempts
 
@@ -95,6 +100,7 @@ public struct WebhookDeliverer: JobHandler {
             return .success(result.attempt(lease, startedAt: startedAt, now: now(), outcome: .success))
         case .gone:
             do {
+                defer { cache.invalidate(endpoint.id) }
                 try await store.disableEndpoint(endpointId: endpoint.id, reason: "410 Gone")
                 metrics.endpointDisabled(reason: "gone")
                 logger.notice("endpoint answered 410 Gone; disabled it")
@@ -121,11 +127,23 @@ public struct WebhookDeliverer: JobHandler {
     /// The endpoint's `rate_limit_per_second` (its deliveries' destination is the endpoint id).
     public func limits(forDestination destination: String) async -> DestinationLimits {
         do {
-            return DestinationLimits(ratePerSecond: try await store.endpointForDelivery(id: destination)?.rateLimitPerSecond)
+            return DestinationLimits(ratePerSecond: try await loadTarget(destination)?.endpoint.rateLimitPerSecond)
         } catch {
             logger.error("cannot read the endpoint's rate limit", metadata: ["delivery.endpoint": "\(destination)", "error": "\(error)"])
             return DestinationLimits()
         }
+    }
+
+    /// The endpoint with its keys and organization status: cached, or read from the store (nil: it was deleted).
+    func loadTarget(_ endpointId: String) async throws -> WebhookEndpointCache.Target? {
+        if let cached = cache.target(endpointId) { return cached }
+        let ticket = cache.ticket()
+        guard let endpoint = try await store.endpointForDelivery(id: endpointId) else { return nil }
+        let target = WebhookEndpointCache.Target(
+            endpoint: endpoint, keys: try await store.signingKeys(endpointId: endpointId),
+            organizationStatus: try await store.organizationStatus(orgId: endpoint.orgId))
+        cache.keep(endpointId, target, ticket: ticket)
+        return target
     }
 
     /// A job that ends without a request (its endpoint is gone or disabled): dead, with a record saying why.
@@ -136,6 +154,8 @@ public struct WebhookDeliverer: JobHandler {
     /// Feeds auto-disable; answers whether this call disabled the endpoint.
     @discardableResult
     private func recordOutcome(_ endpoint: WebhookEndpoint, success: Bool, reason: String?, logger: Logger) async -> Bool {
+        // The endpoint's failure bookkeeping changes without an event: read it afresh next time.
+        defer { cache.invalidate(endpoint.id) }
         do {
             return try await store.recordOutcome(
                 endpointId: endpoint.id, success: success, disableAfter: .seconds(configuration.autoDisableAfterSeconds),

@@ -27,9 +27,17 @@ struct DeliveryRuntime {
         let retryPolicy = Self.retryPolicy(webhooks)
         let signal = FanOutService.Signal()
         let dispatcherWake = DispatcherWake()
+        // Every change to an endpoint or an organization's status records an event: after such a commit the
+        // deliverer reads endpoints afresh.
+        let endpoints = WebhookEndpointCache()
         let store = database.store(
             sealer: SecretSealer(masterKey: masterKey), webhookMaxAttempts: retryPolicy.maxAttempts,
-            onEventsCommitted: signal.notify, onJobsEnqueued: dispatcherWake.wake)
+            onEventsCommitted: {
+                endpoints.invalidateAll()
+                signal.notify()
+                // An activation makes the organization's held jobs claimable.
+                dispatcherWake.wake()
+            }, onJobsEnqueued: dispatcherWake.wake)
         let jobs = SQLiteJobStore(database: database)
         let clients = OutboundHTTPClients(connectTimeout: .seconds(webhooks.connectTimeoutSeconds))
         let deliverer = WebhookDeliverer(
@@ -37,7 +45,7 @@ struct DeliveryRuntime {
             addressGuard: OutboundAddressGuard(
                 allowList: CIDR.parseList(configuration.outboundAllowlist).ranges,
                 resolutionTimeout: .milliseconds(Int64(configuration.webhooks.connectTimeoutSeconds * 1000))),
-            clients: clients, logger: Logger(label: "herald.webhooks"))
+            clients: clients, cache: endpoints, logger: Logger(label: "herald.webhooks"))
         // In-flight deliveries get half of the graceful shutdown (the listeners stop first); what is cut short
         // keeps its lease and runs again after a restart.
         let processor = JobProcessor(

@@ -24,6 +24,8 @@ struct DeliveryFixture {
     let jobs: SQLiteJobStore
     let clock: OffsetClock
     let clients: OutboundHTTPClients
+    /// The deliverers' endpoint cache, invalidated by the store's commit hook as in the daemon.
+    let cache = WebhookEndpointCache()
 
     init(
         maxAttempts: Int = 8, onEventsCommitted: (@Sendable () -> Void)? = nil,
@@ -35,9 +37,13 @@ struct DeliveryFixture {
         let sealer = SecretSealer(masterKey: try MasterKey(bytes: (0..<32).map { UInt8($0 &* 7) }))
         self.database = database
         self.clock = clock
+        let cache = self.cache
         self.store = database.store(
-            now: { clock.now }, sealer: sealer, webhookMaxAttempts: maxAttempts, onEventsCommitted: onEventsCommitted,
-            onJobsEnqueued: onJobsEnqueued)
+            now: { clock.now }, sealer: sealer, webhookMaxAttempts: maxAttempts,
+            onEventsCommitted: {
+                cache.invalidateAll()
+                onEventsCommitted?()
+            }, onJobsEnqueued: onJobsEnqueued)
         self.jobs = SQLiteJobStore(database: database, now: { clock.now })
         self.clients = OutboundHTTPClients(connectTimeout: .seconds(2))
     }
@@ -61,7 +67,7 @@ struct DeliveryFixture {
         return WebhookDeliverer(
             store: store, configuration: configuration,
             addressGuard: OutboundAddressGuard(allowList: CIDR.parseList(allowList).ranges, resolver: resolver),
-            clients: clients, logger: logger, now: { clock.now })
+            clients: clients, cache: cache, logger: logger, now: { clock.now })
     }
 
     /// An active organization and its owner's actor.
