@@ -115,7 +115,9 @@ public actor JobDispatcher {
                 leases = try await store.claim(
                     limit: min(free, configuration.batchSize), owner: configuration.owner,
                     leaseDuration: configuration.leaseDuration, now: claimedAt, kinds: [kind],
-                    excludingDestinations: saturated, perDestination: configuration.destination.concurrencyCap)
+                    // A destination's cap to run and as many again to wait, leased, in its backlog: a freed slot
+                    // starts the next job without waiting for a claim's commit.
+                    excludingDestinations: saturated, perDestination: 2 * configuration.destination.concurrencyCap)
             } catch {
                 logger.error("claiming jobs failed", metadata: ["error": "\(error)"])
                 return
@@ -163,6 +165,9 @@ public actor JobDispatcher {
     }
 
     /// Runs one attempt off the actor and records its outcome, fenced by the lease.
+    ///
+    /// The destination's slot is given back as soon as the attempt is over, before its outcome is written: the next
+    /// job of the destination (already leased, waiting in its backlog) starts while this one's commit is under way.
     nonisolated func execute(_ lease: JobLease, gate: DestinationGate, claimedAt: ContinuousClock.Instant) async {
         guard let kind = kinds[lease.job.kind] else { return }
         let outcome = await kind.handler.handle(lease)
@@ -173,44 +178,55 @@ public actor JobDispatcher {
             return
         }
         let now = Date()
-        var success = false
-        var retryAfter: Duration?
-        var label = "failure"
+        switch outcome {
+        case .success: await gate.finish(success: true, now: now)
+        case .retry(let after, _):
+            await gate.finish(success: false, retryAfter: after.map { min($0, kind.retryPolicy.retryAfterCap) }, now: now)
+        case .dead: await gate.finish(success: false, now: now)
+        case .postpone: await gate.release()
+        }
+        await slotFreed()
+        let label = await record(outcome, of: lease, kind: kind, now: now)
+        metrics.finished(kind: lease.job.kind, outcome: label, claimToFinish: ContinuousClock.now - claimedAt)
+        await completed(lease)
+    }
+
+    /// Writes the outcome of an attempt (fenced by the lease); answers the outcome's metrics label.
+    nonisolated func record(
+        _ outcome: JobOutcome, of lease: JobLease, kind: JobKindConfiguration, now: Date
+    ) async -> String {
         do {
             switch outcome {
             case .success(let attempt):
-                success = true
-                label = "success"
                 _ = try await store.ack(lease, attempt: attempt)
+                return "success"
             case .retry(let after, let attempt):
-                retryAfter = after.map { min($0, kind.retryPolicy.retryAfterCap) }
                 if lease.attempt >= lease.job.maxAttempts {
-                    label = "dead"
                     _ = try await store.dead(lease, attempt: attempt, reason: attempt.error ?? "no attempts left")
-                } else {
-                    label = "retry"
-                    let delay =
-                        kind.retryPolicy.delay(afterAttempt: lease.attempt, retryAfter: after)
-                        ?? kind.retryPolicy.schedule.last ?? .seconds(60)
-                    _ = try await store.retry(lease, at: now.addingTimeInterval(delay.inSeconds), attempt: attempt)
+                    return "dead"
                 }
+                let delay =
+                    kind.retryPolicy.delay(afterAttempt: lease.attempt, retryAfter: after)
+                    ?? kind.retryPolicy.schedule.last ?? .seconds(60)
+                _ = try await store.retry(lease, at: now.addingTimeInterval(delay.inSeconds), attempt: attempt)
+                return "retry"
             case .dead(let reason, let attempt):
-                label = "dead"
                 _ = try await store.dead(lease, attempt: attempt, reason: reason)
+                return "dead"
             case .postpone(let until):
-                label = "postponed"
                 _ = try await store.postpone(lease, until: until)
+                return "postponed"
             }
         } catch {
             logger.error("recording a job outcome failed", metadata: ["job.id": "\(lease.job.id)", "error": "\(error)"])
+            return "error"
         }
-        if case .postpone = outcome {
-            await gate.release()
-        } else {
-            await gate.finish(success: success, retryAfter: retryAfter, now: now)
-        }
-        metrics.finished(kind: lease.job.kind, outcome: label, claimToFinish: ContinuousClock.now - claimedAt)
-        await completed(lease)
+    }
+
+    /// A destination slot was given back: dispatch again (its backlog may start at once).
+    func slotFreed() {
+        wakePending = true
+        resumeWaiter()
     }
 
     /// Bookkeeping after an attempt; the freed slot is used at the next dispatch.
