@@ -11,7 +11,8 @@ public protocol JobStore: Sendable {
     func enqueue(_ jobs: [NewJob]) async throws -> [Job]
 
     /// Leases up to `limit` due jobs (available or retrying with `runAt <= now`), taking them round-robin
-    /// across organizations, then across destinations within an organization, oldest first in each.
+    /// across organizations, then across destinations within an organization, oldest first in each. Jobs of a
+    /// suspended organization are not claimed (they are held, not dropped, until it is activated).
     /// - Parameters:
     ///   - kinds: only these kinds (nil: every kind).
     ///   - excludingDestinations: destinations not to claim from (saturated ones).

@@ -106,7 +106,8 @@ public struct SQLiteJobStore: JobStore {
 
     /// Picks the due jobs round-robin (rank within the organization's destination first, then rank of the
     /// organization) and leases them; the answer keeps the round-robin order. An ordered job is due only when no
-    /// earlier ordered job of its destination is pending (available, leased or retrying).
+    /// earlier ordered job of its destination is pending (available, leased or retrying). The jobs of a suspended
+    /// organization are held: not claimed until it is active again.
     ///
     /// The candidates are the first `limit` due jobs of each destination with pending jobs: the destinations are
     /// walked with one index seek each (a skip scan of `jobs_due_destination`), so the cost grows with the number
@@ -153,6 +154,8 @@ public struct SQLiteJobStore: JobStore {
                             WHERE \(dueJob)
                             ORDER BY due.run_at, due.id LIMIT :perDestination)
                         WHERE \(destination)
+                            AND (j.org_id IS NULL OR j.org_id NOT IN (
+                                SELECT id FROM organizations WHERE status = 'suspended'))
                     )
                     SELECT id FROM (
                         SELECT id, run_at,

@@ -197,17 +197,22 @@ struct WebhookDelivererTests {
         _ = try await fixture.endpoint(organization.id, actor, url: receiver.url)
         try await fixture.events(organization.id)
         let (platform, _) = try await platformOwner(fixture)
+        let deliverer = fixture.deliverer()
+        // Claimed just before the suspension: the deliverer holds it.
+        let lease = try await fixture.claim()
         _ = try await fixture.store.transitionOrganization(
             id: organization.id, .suspend, tierId: nil, reason: nil, actor: platform)
-        let deliverer = fixture.deliverer()
 
-        let lease = try await fixture.claim()
         let outcome = await deliverer.handle(lease)
         let until = try #require(outcome.postponedUntil)
         #expect(until.timeIntervalSince(fixture.clock.now) > 50)
         #expect(receiver.count == 0)
         #expect(try await fixture.jobs.postpone(lease, until: until))
         #expect(try await fixture.jobs.job(id: lease.job.id)?.attempts == 0, "a hold is not an attempt")
+        // While the organization is suspended the queue does not claim its jobs at all.
+        let held = try await fixture.jobs.claim(
+            limit: 1, owner: "test", leaseDuration: .seconds(60), now: fixture.clock.now.addingTimeInterval(61))
+        #expect(held.isEmpty)
 
         _ = try await fixture.store.transitionOrganization(
             id: organization.id, .activate, tierId: nil, reason: nil, actor: platform)
