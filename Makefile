@@ -7,10 +7,10 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 STATE_DIR    ?= ./var
 PEERS_VENV   ?= .build/peers-venv
-SYSTEM_PACKAGES := libsqlite3-dev libcurl4-openssl-dev wrk
+SYSTEM_PACKAGES := libsqlite3-dev libcurl4-openssl-dev wrk curl systemd
 BIN          := .build/debug/herald
 
-.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis install bench-admin bench-queue clean
+.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis install bench-admin bench-queue bench-webhooks clean
 
 ## deps: install the Debian packages the build and the tests need (only those missing)
 deps:
@@ -79,6 +79,12 @@ bench-admin: release
 ## bench-queue: enqueue+claim+ack of 100,000 no-op jobs, jobs/s with synchronous=FULL and NORMAL (release build)
 bench-queue:
 	scripts/bench-queue.sh 100000
+
+## bench-webhooks: N events to a local receiver, deliveries/s and latency against wrk's raw rate, RSS with 100,000 pending jobs (release build)
+## (BENCH_EVENTS=50000 per run; the other knobs are listed at the top of scripts/bench-webhooks.sh)
+bench-webhooks: release
+	$(SWIFT) build -c release --product herald-bench
+	BENCH_BIN_DIR=.build/release scripts/bench-webhooks.sh $(BENCH_EVENTS)
 
 clean:
 	rm -rf .build var

@@ -3,14 +3,13 @@ import Synchronization
 import HeraldCore
 import HeraldStorage
 
-/// `herald-bench`: enqueue + claim + ack of N no-op jobs through the real SQLite job store, with
+/// `herald-bench [jobs] [workers]`: enqueue + claim + ack of N no-op jobs through the real SQLite job store, with
 /// `synchronous=FULL` and then `NORMAL` (a fresh temporary database file each), printing jobs/s and the ratio.
 ///
-/// Usage: herald-bench [jobs] [workers]
-@main
-struct QueueBenchmark {
-    static func main() async throws {
-        let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+/// Usage: herald-bench [jobs] [workers] [claim size]
+enum QueueBenchmark {
+    static func main(_ arguments: [String]) async throws {
+        let arguments = arguments.compactMap { Int($0) }
         let jobs = arguments.first ?? 100_000
         let workers = arguments.dropFirst().first ?? 8
         let claimSize = arguments.dropFirst(2).first ?? 1_000
