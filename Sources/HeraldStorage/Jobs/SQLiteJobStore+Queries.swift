@@ -18,6 +18,12 @@ extension SQLiteJobStore {
         var conditions: [String] = []
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let state = filter.state {
+            // The partial index of the state's group answers only when the query names its condition.
+            switch state {
+            case .available, .retrying: conditions.append("state IN ('available', 'retrying')")
+            case .dead, .cancelled: conditions.append("state IN ('dead', 'cancelled')")
+            case .leased, .succeeded: break
+            }
             conditions.append("state = ?")
             arguments.append(state.rawValue)
         }
@@ -59,10 +65,11 @@ extension SQLiteJobStore {
     public func nextRunAt(after date: Date) async throws -> Date? {
         let after = date.millisecondsSince1970
         return try await read { db in
+            let waiting = "SELECT MIN(run_at) FROM jobs INDEXED BY jobs_waiting_run_at WHERE state IN ('available', 'retrying')"
             let available = try Int64.fetchOne(
-                db, sql: "SELECT MIN(run_at) FROM jobs WHERE state = 'available' AND run_at > ?", arguments: [after])
+                db, sql: waiting + " AND state = 'available' AND run_at > ?", arguments: [after])
             let retrying = try Int64.fetchOne(
-                db, sql: "SELECT MIN(run_at) FROM jobs WHERE state = 'retrying' AND run_at > ?", arguments: [after])
+                db, sql: waiting + " AND state = 'retrying' AND run_at > ?", arguments: [after])
             return [available, retrying].compactMap { $0 }.min().map(Date.init(millisecondsSince1970:))
         }
     }
