@@ -33,13 +33,10 @@ extension JobDispatcher {
         }
     }
 
-    /// Destinations at their cap or with a backlog: not to be claimed from now.
-    func saturatedDestinations() async -> Set<String> {
-        var saturated = Set(backlog.filter { !$0.value.isEmpty }.keys)
-        for (destination, gate) in gates where await gate.runningCount >= configuration.destination.concurrencyCap {
-            saturated.insert(destination)
-        }
-        return saturated
+    /// Destinations with a backlog: not to be claimed from now. A destination whose slots are all busy but whose
+    /// backlog is empty is claimed from: what it gets waits in the backlog, ready for the next free slot.
+    func saturatedDestinations() -> Set<String> {
+        Set(backlog.filter { !$0.value.isEmpty }.keys)
     }
 
     func backlogCount(kind: JobKind) -> Int {
@@ -49,26 +46,37 @@ extension JobDispatcher {
     /// Moves backlog leases whose destination has a free slot into the worker pool.
     func drainBacklog(into workers: inout DiscardingTaskGroup) async {
         for destination in Array(backlog.keys) {
-            while var waiting = backlog[destination], !waiting.isEmpty {
-                let gate = await gate(for: destination, kind: waiting[0].job.kind)
-                let admission = await gate.admit(now: Date())
-                if case .throttled(let until) = admission { wakeAtThrottleEnd(until) }
-                guard case .run = admission else {
-                    if case .notBefore(let date) = admission {
-                        backlog[destination] = nil
-                        for lease in waiting {
-                            held[lease.job.id] = nil
-                            _ = try? await store.postpone(lease, until: date)
-                        }
-                    }
-                    break
-                }
-                let lease = waiting.removeFirst()
-                backlog[destination] = waiting.isEmpty ? nil : waiting
-                runningByKind[lease.job.kind, default: 0] += 1
+            while let next = await admitFromBacklog(destination) {
                 let claimedAt = ContinuousClock.now
-                workers.addTask { await self.execute(lease, gate: gate, claimedAt: claimedAt) }
+                workers.addTask { await self.execute(next.lease, gate: next.gate, claimedAt: claimedAt) }
             }
+        }
+    }
+
+    /// The oldest lease of the destination's backlog, with the slot its gate gave it; nil when the backlog is empty,
+    /// the gate says wait (it stays first) or the dispatcher is stopping. A gate that says "not before" (breaker
+    /// open, destination paused) sends the whole backlog back to the store until then.
+    func admitFromBacklog(_ destination: String) async -> (lease: JobLease, gate: DestinationGate)? {
+        guard !stopping, var waiting = backlog[destination], !waiting.isEmpty else { return nil }
+        // Taken out before the gate is asked: the backlog may change while the actor waits for the gate.
+        let lease = waiting.removeFirst()
+        backlog[destination] = waiting.isEmpty ? nil : waiting
+        let gate = await gate(for: destination, kind: lease.job.kind)
+        let admission = await gate.admit(now: Date())
+        switch admission {
+        case .run:
+            runningByKind[lease.job.kind, default: 0] += 1
+            return (lease, gate)
+        case .full, .throttled:
+            if case .throttled(let until) = admission { wakeAtThrottleEnd(until) }
+            backlog[destination, default: []].insert(lease, at: 0)
+            return nil
+        case .notBefore(let date):
+            for waiting in [lease] + (backlog.removeValue(forKey: destination) ?? []) {
+                held[waiting.job.id] = nil
+                _ = try? await store.postpone(waiting, until: date)
+            }
+            return nil
         }
     }
 

@@ -109,15 +109,15 @@ public actor JobDispatcher {
         for (kind, kindConfiguration) in kinds where !stopping {
             let free = kindConfiguration.concurrency - runningByKind[kind, default: 0] - backlogCount(kind: kind)
             guard free > 0 else { continue }
-            let saturated = await saturatedDestinations()
+            let saturated = saturatedDestinations()
             let leases: [JobLease]
             do {
                 leases = try await store.claim(
                     limit: min(free, configuration.batchSize), owner: configuration.owner,
                     leaseDuration: configuration.leaseDuration, now: claimedAt, kinds: [kind],
-                    // A destination's cap to run and as many again to wait, leased, in its backlog: a freed slot
-                    // starts the next job without waiting for a claim's commit.
-                    excludingDestinations: saturated, perDestination: 2 * configuration.destination.concurrencyCap)
+                    // At most a cap of each destination: what its free slots take, the rest waits (leased) in its
+                    // backlog for the slots' next turn.
+                    excludingDestinations: saturated, perDestination: configuration.destination.concurrencyCap)
             } catch {
                 logger.error("claiming jobs failed", metadata: ["error": "\(error)"])
                 return
@@ -164,31 +164,46 @@ public actor JobDispatcher {
         }
     }
 
-    /// Runs one attempt off the actor and records its outcome, fenced by the lease.
-    ///
-    /// The destination's slot is given back as soon as the attempt is over, before its outcome is written: the next
-    /// job of the destination (already leased, waiting in its backlog) starts while this one's commit is under way.
-    nonisolated func execute(_ lease: JobLease, gate: DestinationGate, claimedAt: ContinuousClock.Instant) async {
-        guard let kind = kinds[lease.job.kind] else { return }
-        let outcome = await kind.handler.handle(lease)
-        if Task.isCancelled {
-            // Shutdown deadline passed: abandon, keep the lease; the job will be rescued after expiry.
-            await gate.release()
-            await completed(lease)
-            return
+    /// Runs attempts off the actor: this lease's, then those of the jobs waiting (leased) in its destination's
+    /// backlog, one after the other in the slot the gate gave. Each outcome is written by a child task while the
+    /// next attempt already runs, so a destination's slot never waits for a commit or a claim.
+    nonisolated func execute(_ first: JobLease, gate: DestinationGate, claimedAt: ContinuousClock.Instant) async {
+        await withDiscardingTaskGroup { recorders in
+            var lease = first
+            var gate = gate
+            var started = claimedAt
+            while let kind = kinds[lease.job.kind] {
+                let outcome = await kind.handler.handle(lease)
+                if Task.isCancelled {
+                    // Shutdown deadline passed: abandon, keep the lease; the job will be rescued after expiry.
+                    await gate.release()
+                    await completed(lease)
+                    return
+                }
+                let now = Date()
+                switch outcome {
+                case .success: await gate.finish(success: true, now: now)
+                case .retry(let after, _):
+                    await gate.finish(
+                        success: false, retryAfter: after.map { min($0, kind.retryPolicy.retryAfterCap) }, now: now)
+                case .dead: await gate.finish(success: false, now: now)
+                case .postpone: await gate.release()
+                }
+                let finished = lease
+                let finishedStart = started
+                recorders.addTask {
+                    let label = await self.record(outcome, of: finished, kind: kind, now: now)
+                    self.metrics.finished(
+                        kind: finished.job.kind, outcome: label, claimToFinish: ContinuousClock.now - finishedStart)
+                    await self.completed(finished)
+                }
+                guard let next = await admitFromBacklog(finished.job.destination) else {
+                    await slotFreed()
+                    return
+                }
+                (lease, gate, started) = (next.lease, next.gate, ContinuousClock.now)
+            }
         }
-        let now = Date()
-        switch outcome {
-        case .success: await gate.finish(success: true, now: now)
-        case .retry(let after, _):
-            await gate.finish(success: false, retryAfter: after.map { min($0, kind.retryPolicy.retryAfterCap) }, now: now)
-        case .dead: await gate.finish(success: false, now: now)
-        case .postpone: await gate.release()
-        }
-        await slotFreed()
-        let label = await record(outcome, of: lease, kind: kind, now: now)
-        metrics.finished(kind: lease.job.kind, outcome: label, claimToFinish: ContinuousClock.now - claimedAt)
-        await completed(lease)
     }
 
     /// Writes the outcome of an attempt (fenced by the lease); answers the outcome's metrics label.
