@@ -21,7 +21,7 @@ public struct AdminRequestContext: RequestContext, RemoteAddressRequestContext {
     }
 
     public var requestDecoder: JSONRequestDecoder { JSONRequestDecoder() }
-    public var responseEncoder: JSONEncoder { HeraldJSON.encoder }
+    public var responseEncoder: JSONStreamEncoder { JSONStreamEncoder() }
 
     /// The authenticated caller.
     /// - Throws: 401 when the route was reached without authentication (a wiring error).

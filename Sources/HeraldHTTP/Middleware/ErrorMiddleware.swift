@@ -69,7 +69,7 @@ struct ErrorBody: Encodable {
 
     static func response(for error: HeraldError) -> Response {
         let body = ErrorBody(error: Detail(code: error.code.name, message: error.message, field: error.field))
-        let data = (try? HeraldJSON.encoder.encode(body)) ?? Data(#"{"error":{"code":"internal_error"}}"#.utf8)
+        let data = (try? JSONStreamEncoder().encode(body)) ?? Array(#"{"error":{"code":"internal_error"}}"#.utf8)
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
         if error.code.status == 401 { headers[.wwwAuthenticate] = "Bearer" }

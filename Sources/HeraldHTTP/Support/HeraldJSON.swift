@@ -2,16 +2,9 @@ import Foundation
 import HeraldCore
 import Hummingbird
 
-/// The JSON coders of the API: snake_case keys are spelled out in each type's `CodingKeys`, so no key
-/// strategy rewrites client data; timestamps are pre-formatted RFC 3339 strings.
-enum HeraldJSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
-}
-
+/// The API's JSON: snake_case keys are spelled out in each type's `CodingKeys`, so no key strategy rewrites client
+/// data; timestamps are pre-formatted RFC 3339 strings. Responses are written by ``JSONStreamEncoder``.
+///
 /// Decodes request bodies, turning decoding failures into 400 errors that name the offending field.
 public struct JSONRequestDecoder: RequestDecoder {
     public init() {}
