@@ -68,8 +68,13 @@ public struct SQLiteDatabase: Sendable {
         configuration.label = "herald"
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(5)
+        // Two cores: a few readers beside the writer are enough, and each connection's page cache is resident
+        // memory; the writer keeps the larger cache (the queue's working set), readers a small one (the rest is
+        // in the operating system's file cache anyway).
+        configuration.maximumReaderCount = 3
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous)")
+            try db.execute(sql: "PRAGMA cache_size = \(db.configuration.readonly ? -512 : -4096)")
         }
         return configuration
     }

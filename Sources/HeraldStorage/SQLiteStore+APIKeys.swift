@@ -33,14 +33,20 @@ extension SQLiteStore {
         return CreatedAPIKey(key: key.model, secret: secret)
     }
 
+    /// The key with this hash and its user, in one row: the key's columns, then the user's.
+    static let authenticationSQL = """
+        SELECT \(qualified(APIKeyRecord.columns, "k")), \(qualified(UserRecord.columns, "u"))
+        FROM api_keys AS k JOIN users AS u ON u.id = k.user_id WHERE k.hash = ?
+        """
+
     public func authenticateAPIKey(secret: String) async throws -> (APIKey, User)? {
         let hash = SecretToken.hash(secret)
         let now = self.now().millisecondsSince1970
         let found: (APIKeyRecord, UserRecord)? = try await read { db in
-            guard let key = try APIKeyRecord.fetchOne(db, sql: "SELECT * FROM api_keys WHERE hash = ?", arguments: [hash]),
-                let user = try UserRecord.fetchOne(db, key: key.userId)
-            else { return nil }
-            return (key, user)
+            // Every authenticated request comes here: one cached statement, decoded by position.
+            return try Row.fetchOne(db.cachedStatement(sql: Self.authenticationSQL), arguments: [hash]).map {
+                (APIKeyRecord(at: $0), UserRecord(at: $0, offset: 7))
+            }
         }
         guard var key = found?.0, let user = found?.1, SecretToken.constantTimeEquals(key.hash, hash) else {
             return nil

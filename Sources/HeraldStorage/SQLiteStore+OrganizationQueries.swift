@@ -47,11 +47,18 @@ extension SQLiteStore {
                 arguments += [pattern, pattern]
             }
             let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(from)\(filter)", arguments: arguments) ?? 0
-            let organizations = try OrganizationRecord.fetchAll(
-                db,
-                sql: "SELECT o.* FROM \(from)\(filter) ORDER BY o.created_at DESC, o.id DESC LIMIT ? OFFSET ?",
-                arguments: arguments + [max(0, query.limit), Self.offset(page: query.page, limit: query.limit)])
+            // A handful of filter combinations: cached statements, rows decoded by position.
+            let total =
+                try Int.fetchOne(
+                    db.cachedStatement(sql: "SELECT COUNT(*) FROM \(from)\(filter)"), arguments: arguments) ?? 0
+            let organizations = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(Self.organizationColumns) FROM \(from)\(filter)
+                        ORDER BY o.created_at DESC, o.id DESC LIMIT ? OFFSET ?
+                        """),
+                arguments: arguments + [max(0, query.limit), Self.offset(page: query.page, limit: query.limit)]
+            ).map { OrganizationRecord(at: $0) }
             return Page(items: try Self.details(of: organizations, in: db), total: total)
         }
     }
@@ -83,25 +90,39 @@ extension SQLiteStore {
         }
     }
 
-    /// Details of a page of organizations in three batched queries (tiers, owners, member counts).
+    /// ``OrganizationRecord/columns`` of the alias `o`.
+    static let organizationColumns = qualified(OrganizationRecord.columns, "o")
+
+    /// Details of a page of organizations in three batched queries (tiers, owners, member counts), each a cached
+    /// statement taking its ids as one JSON array.
     static func details(of organizations: [OrganizationRecord], in db: Database) throws -> [OrganizationDetails] {
         guard !organizations.isEmpty else { return [] }
         let tierIds = Array(Set(organizations.compactMap(\.tierId)))
         let ownerIds = Array(Set(organizations.map(\.ownerUserId)))
         let orgIds = organizations.map(\.id)
+        func ids(_ values: [String]) throws -> String { String(decoding: try JSONEncoder().encode(values), as: UTF8.self) }
         var tiers: [String: Tier] = [:]
         if !tierIds.isEmpty {
-            for tier in try TierRecord.fetchAll(db, keys: tierIds) { tiers[tier.id] = tier.model }
+            let statement = try db.cachedStatement(
+                sql: "SELECT \(TierRecord.columns) FROM tiers WHERE id IN (SELECT value FROM json_each(?))")
+            for row in try Row.fetchAll(statement, arguments: [try ids(tierIds)]) {
+                let tier = TierRecord(at: row)
+                tiers[tier.id] = tier.model
+            }
         }
         var owners: [String: User] = [:]
-        for user in try UserRecord.fetchAll(db, keys: ownerIds) { owners[user.id] = user.model }
+        let users = try db.cachedStatement(
+            sql: "SELECT \(UserRecord.columns) FROM users WHERE id IN (SELECT value FROM json_each(?))")
+        for row in try Row.fetchAll(users, arguments: [try ids(ownerIds)]) {
+            let user = UserRecord(at: row)
+            owners[user.id] = user.model
+        }
         var counts: [String: Int] = [:]
-        let placeholders = databaseQuestionMarks(count: orgIds.count)
-        let rows = try Row.fetchAll(
-            db,
-            sql: "SELECT org_id, COUNT(*) AS n FROM memberships WHERE org_id IN (\(placeholders)) GROUP BY org_id",
-            arguments: StatementArguments(orgIds))
-        for row in rows { counts[row["org_id"]] = row["n"] }
+        let memberCounts = try db.cachedStatement(
+            sql: """
+                SELECT org_id, COUNT(*) FROM memberships WHERE org_id IN (SELECT value FROM json_each(?)) GROUP BY org_id
+                """)
+        for row in try Row.fetchAll(memberCounts, arguments: [try ids(orgIds)]) { counts[row[0]] = row[1] }
         return organizations.map { organization in
             OrganizationDetails(
                 organization: organization.model, tier: organization.tierId.flatMap { tiers[$0] },

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+
+// Positional decoding for the hot read paths: a statement that selects `columns` (in that order) decodes by index,
+// which skips the case-insensitive column-name lookups of `row["name"]`. Each `columns` list is the table's, in
+// its `CREATE TABLE` order, so `init(row:)` by name and `init(at:)` by position read the same values.
+
+/// `columns` with each name prefixed by `alias.` (`a, b` → `t.a, t.b`), for joins.
+func qualified(_ columns: String, _ alias: String) -> String {
+    columns.split(separator: ",").map { "\(alias).\($0.trimmingCharacters(in: .whitespaces))" }.joined(separator: ", ")
+}
+
+extension OrganizationRecord {
+    static let columns = """
+        id, slug, name, owner_user_id, status, tier_id, max_services, max_users, approved_by, approved_at, \
+        rejected_by, rejected_at, rejection_reason, created_at, updated_at
+        """
+
+    /// Decodes a row that selected ``columns``, starting at `offset`.
+    init(at row: Row, offset: Int = 0) {
+        id = row[offset]
+        slug = row[offset + 1]
+        name = row[offset + 2]
+        ownerUserId = row[offset + 3]
+        status = row[offset + 4]
+        tierId = row[offset + 5]
+        maxServices = row[offset + 6]
+        maxUsers = row[offset + 7]
+        approvedBy = row[offset + 8]
+        approvedAt = row[offset + 9]
+        rejectedBy = row[offset + 10]
+        rejectedAt = row[offset + 11]
+        rejectionReason = row[offset + 12]
+        createdAt = row[offset + 13]
+        updatedAt = row[offset + 14]
+    }
+}
+
+extension UserRecord {
+    static let columns = "id, email, is_platform_owner, is_service, jwt_issuer, jwt_subject, created_at"
+
+    /// Decodes a row that selected ``columns``, starting at `offset`.
+    init(at row: Row, offset: Int = 0) {
+        id = row[offset]
+        email = row[offset + 1]
+        isPlatformOwner = row[offset + 2]
+        isService = row[offset + 3]
+        jwtIssuer = row[offset + 4]
+        jwtSubject = row[offset + 5]
+        createdAt = row[offset + 6]
+    }
+}
+
+extension TierRecord {
+    static let columns = "id, display_name, max_services, max_users, price_cents, created_at, updated_at"
+
+    /// Decodes a row that selected ``columns``.
+    init(at row: Row) {
+        id = row[0]
+        displayName = row[1]
+        maxServices = row[2]
+        maxUsers = row[3]
+        priceCents = row[4]
+        createdAt = row[5]
+        updatedAt = row[6]
+    }
+}
+
+extension APIKeyRecord {
+    static let columns = "id, user_id, name, prefix, hash, created_at, last_used_at"
+
+    /// Decodes a row that selected ``columns``, starting at `offset`.
+    init(at row: Row, offset: Int = 0) {
+        id = row[offset]
+        userId = row[offset + 1]
+        name = row[offset + 2]
+        prefix = row[offset + 3]
+        hash = row[offset + 4]
+        createdAt = row[offset + 5]
+        lastUsedAt = row[offset + 6]
+    }
+}
