@@ -61,7 +61,8 @@ public protocol JobStore: Sendable {
     func attempts(jobId: Int64) async throws -> [JobAttempt]
     /// Jobs matching the filter, newest first.
     func list(_ filter: JobFilter, page: Int, limit: Int) async throws -> JobPage
-    /// The number of jobs per kind and state.
+    /// The number of jobs per kind and state, for every state but `succeeded` (finished work is counted by the
+    /// outcome metrics; counting it here would cost a pass over the retained history).
     func counts() async throws -> [JobCount]
     /// The earliest `runAt` later than `date` of an available or retrying job, for the dispatcher's timer (jobs
     /// already due are the claim's business: a due job that is not claimed waits for its destination, not for time).

@@ -3,7 +3,7 @@ import Metrics
 
 /// The queue's metrics (swift-metrics; exported by whatever backend the binary bootstraps).
 struct JobMetrics: Sendable {
-    /// Jobs by kind and state, refreshed by the maintenance loop.
+    /// Jobs by kind and state (all but succeeded), refreshed by the maintenance loop.
     func record(counts: [JobCount], kinds: Set<JobKind>) {
         var seen: Set<String> = []
         for count in counts {
@@ -12,7 +12,7 @@ struct JobMetrics: Sendable {
                 .record(count.count)
         }
         for kind in kinds {
-            for state in JobState.allCases where !seen.contains("\(kind.rawValue)/\(state.rawValue)") {
+            for state in JobState.allCases where state != .succeeded && !seen.contains("\(kind.rawValue)/\(state.rawValue)") {
                 Gauge(label: "herald_jobs", dimensions: [("kind", kind.rawValue), ("state", state.rawValue)]).record(0)
             }
         }

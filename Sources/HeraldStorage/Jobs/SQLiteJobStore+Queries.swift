@@ -53,12 +53,27 @@ extension SQLiteJobStore {
 
     public func counts() async throws -> [JobCount] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT kind, state, COUNT(*) AS n FROM jobs GROUP BY kind, state ORDER BY kind, state")
-                .compactMap { row in
-                    let state: String = row["state"]
-                    guard let state = JobState(rawValue: state) else { return nil }
-                    return JobCount(kind: JobKind(rawValue: row["kind"]), state: state, count: row["n"])
+            // Each from the partial index of its states, so the cost follows the unfinished jobs, not the history.
+            let queries = [
+                """
+                SELECT kind, state, COUNT(*) FROM jobs INDEXED BY jobs_waiting_run_at
+                WHERE state IN ('available', 'retrying') GROUP BY kind, state
+                """,
+                "SELECT kind, state, COUNT(*) FROM jobs INDEXED BY jobs_lease_expiry WHERE state = 'leased' GROUP BY kind",
+                """
+                SELECT kind, state, COUNT(*) FROM jobs INDEXED BY jobs_dead_or_cancelled
+                WHERE state IN ('dead', 'cancelled') GROUP BY kind, state
+                """,
+            ]
+            var counts: [JobCount] = []
+            for sql in queries {
+                for row in try Row.fetchAll(db.cachedStatement(sql: sql)) {
+                    let state: String = row[1]
+                    guard let state = JobState(rawValue: state) else { continue }
+                    counts.append(JobCount(kind: JobKind(rawValue: row[0]), state: state, count: row[2]))
                 }
+            }
+            return counts.sorted { ($0.kind.rawValue, $0.state.rawValue) < ($1.kind.rawValue, $1.state.rawValue) }
         }
     }
 

@@ -193,6 +193,16 @@ import Testing
                 JobCount(kind: .webhookDelivery, state: .available, count: 1),
                 JobCount(kind: .webhookDelivery, state: .leased, count: 1),
             ])
+        // Finished: dead and cancelled are counted, succeeded is not (the outcome counters have it).
+        let leased = try #require(try await fixture.claim().first)
+        #expect(try await fixture.store.dead(leased, attempt: fixture.attempt(leased, .dead), reason: "x"))
+        for job in try await fixture.store.list(JobFilter(state: .leased), page: 1, limit: 10).jobs {
+            #expect(try await fixture.store.cancel(id: job.id))
+        }
+        let after = Set(try await fixture.store.counts())
+        #expect(after.contains(JobCount(kind: .webhookDelivery, state: .dead, count: 1)))
+        #expect(after.contains(JobCount(kind: .webhookDelivery, state: .cancelled, count: 1)))
+        #expect(!after.contains { $0.state == .succeeded })
     }
 
     @Test func listFiltersAndPages() async throws {
