@@ -12,6 +12,7 @@
 #   BENCH_RUNS=3 BENCH_DURATION=5s BENCH_THREADS=1 BENCH_CONNECTIONS=8 BENCH_ORGS=10000 BENCH_SEED_CONNECTIONS=8
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench/lib.sh
 bin=${1:-.build/release/herald}
 runs=${BENCH_RUNS:-3}
 duration=${BENCH_DURATION:-5s}
@@ -99,23 +100,8 @@ echo
 run_wrk() {  # out_file wrk_args...
   local out=$1; shift
   wrk -t"$threads" -c"$connections" -d"$duration" --latency "$@" >"$out" 2>&1 || { cat "$out" >&2; return 1; }
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return v * 0.001
-      if (v ~ /ms$/) return v + 0
-      if (v ~ /m$/) return v * 60000
-      if (v ~ /s$/) return v * 1000
-      return v + 0
-    }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    $1 == "Requests/sec:" { rps = $2 }
-    $2 == "requests" && $3 == "in" { n = $1 }
-    /Non-2xx or 3xx responses:/ { bad = $NF }
-    /Socket errors:/ { gsub(",", ""); sock = $4 + $6 + $8 + $10 }
-    END { printf "%.0f %.3f %.3f %d %d %d\n", rps, p50, p99, n, bad, sock }' "$out"
+  wrk_summary "$out"
 }
-median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 print_run() {  # label run result
   read -r rps p50 p99 n bad sock <<<"$3"
   local note=""; [ "$bad" -gt 0 ] && note="  ($bad non-2xx)"; [ "$sock" -gt 0 ] && note="$note  ($sock socket errors)"

@@ -32,6 +32,7 @@
 # BENCH_PERF=1 samples the daemon with `perf record` during the first run and prints the top symbols.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/bench/lib.sh
 bin_dir=${BENCH_BIN_DIR:-.build/release}
 herald=$bin_dir/herald
 bench=$bin_dir/herald-bench
@@ -111,7 +112,6 @@ print(v)' "$@"
 kv() {  # key line: the value of key=value in line
   awk -v k="$1" '{ for (i = 1; i <= NF; i++) { split($i, p, "="); if (p[1] == k) { print substr($i, length(k) + 2); exit } } }' <<<"$2"
 }
-median() { printf '%s\n' "$@" | sort -g | sed -n "$(( ($# + 1) / 2 ))p"; }
 ratio_pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print "0" }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB (%.1f MiB)", k * 1024 / 1e6, k / 1024 }'; }
 proc_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
@@ -264,21 +264,7 @@ echo "webhook request: $body_bytes-byte body, $header_bytes bytes of header line
 run_wrk() {  # out_file: prints "req/s p50_ms p99_ms requests non2xx socket_errors"
   wrk -t"$wrk_threads" -c"$wrk_connections" -d"$wrk_duration" --latency -s scripts/bench/post_webhook.lua \
     "$receiver_url/raw" -- "$body_bytes" "$header_bytes" >"$1" 2>&1 || { cat "$1" >&2; return 1; }
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return v * 0.001
-      if (v ~ /ms$/) return v + 0
-      if (v ~ /m$/) return v * 60000
-      if (v ~ /s$/) return v * 1000
-      return v + 0
-    }
-    $1 == "50%" { p50 = ms($2) }
-    $1 == "99%" { p99 = ms($2) }
-    $1 == "Requests/sec:" { rps = $2 }
-    $2 == "requests" && $3 == "in" { n = $1 }
-    /Non-2xx or 3xx responses:/ { bad = $NF }
-    /Socket errors:/ { gsub(",", ""); sock = $4 + $6 + $8 + $10 }
-    END { printf "%.0f %.3f %.3f %d %d %d\n", rps, p50, p99, n, bad, sock }' "$1"
+  wrk_summary "$1"
 }
 cpu_pct() { awk -v t="$1" -v hz="$hz" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", 100 * t / hz / s; else print 0 }'; }
 
