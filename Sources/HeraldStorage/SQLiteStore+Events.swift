@@ -45,7 +45,7 @@ extension SQLiteStore {
             if let idempotencyKey {
                 try IdempotencyKeyRecord(
                     key: idempotencyKey, actorId: actorKey,
-                    response: String(decoding: try JSONEncoder().encode(ids), as: UTF8.self), createdAt: ms
+                    response: try jsonArray(ids), createdAt: ms
                 ).save(db)
             }
             return ids

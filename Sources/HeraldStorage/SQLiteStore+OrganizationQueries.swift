@@ -100,12 +100,11 @@ extension SQLiteStore {
         let tierIds = Array(Set(organizations.compactMap(\.tierId)))
         let ownerIds = Array(Set(organizations.map(\.ownerUserId)))
         let orgIds = organizations.map(\.id)
-        func ids(_ values: [String]) throws -> String { String(decoding: try JSONEncoder().encode(values), as: UTF8.self) }
         var tiers: [String: Tier] = [:]
         if !tierIds.isEmpty {
             let statement = try db.cachedStatement(
                 sql: "SELECT \(TierRecord.columns) FROM tiers WHERE id IN (SELECT value FROM json_each(?))")
-            for row in try Row.fetchAll(statement, arguments: [try ids(tierIds)]) {
+            for row in try Row.fetchAll(statement, arguments: [try jsonArray(tierIds)]) {
                 let tier = TierRecord(at: row)
                 tiers[tier.id] = tier.model
             }
@@ -113,7 +112,7 @@ extension SQLiteStore {
         var owners: [String: User] = [:]
         let users = try db.cachedStatement(
             sql: "SELECT \(UserRecord.columns) FROM users WHERE id IN (SELECT value FROM json_each(?))")
-        for row in try Row.fetchAll(users, arguments: [try ids(ownerIds)]) {
+        for row in try Row.fetchAll(users, arguments: [try jsonArray(ownerIds)]) {
             let user = UserRecord(at: row)
             owners[user.id] = user.model
         }
@@ -122,7 +121,7 @@ extension SQLiteStore {
             sql: """
                 SELECT org_id, COUNT(*) FROM memberships WHERE org_id IN (SELECT value FROM json_each(?)) GROUP BY org_id
                 """)
-        for row in try Row.fetchAll(memberCounts, arguments: [try ids(orgIds)]) { counts[row[0]] = row[1] }
+        for row in try Row.fetchAll(memberCounts, arguments: [try jsonArray(orgIds)]) { counts[row[0]] = row[1] }
         return organizations.map { organization in
             OrganizationDetails(
                 organization: organization.model, tier: organization.tierId.flatMap { tiers[$0] },

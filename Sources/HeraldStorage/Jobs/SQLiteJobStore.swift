@@ -103,8 +103,4 @@ public struct SQLiteJobStore: JobStore {
                 stamp: stamp, kinds: kinds, excluding: excludingDestinations, in: db)
         }
     }
-
-    static func jsonArray<T: Encodable>(_ values: [T]) throws -> String {
-        String(decoding: try JSONEncoder().encode(values), as: UTF8.self)
-    }
 }
