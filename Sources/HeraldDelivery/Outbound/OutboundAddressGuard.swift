@@ -1,7 +1,5 @@
 import Foundation
 import HeraldCore
-import NIOPosix
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -282,7 +280,6 @@ public struct OutboundDestination: Sendable, Hashable {
         return port == defaultPort ? name : "\(name):\(port)"
     }
 }
-
 
 /// The bytes of a textual IPv4 (4) or IPv6 (16) address; an IPv6 zone (`%eth0`) is ignored.
 func parseAddress(_ text: String) -> [UInt8]? {
