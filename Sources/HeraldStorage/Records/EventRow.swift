@@ -26,13 +26,12 @@ struct EventRow: SnakeCaseRecord {
     var createdAt: Int64
 
     var decodedData: [String: JSONValue] {
-        (try? JSONDecoder().decode([String: JSONValue].self, from: Data(data.utf8))) ?? [:]
+        (try? JSONValue.parse(data.utf8))?.objectValue ?? [:]
     }
 
+    /// Compact JSON with sorted keys (deterministic bytes for the events table and the payloads built from it).
     static func encode(_ data: [String: JSONValue]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(data), as: UTF8.self)
+        String(decoding: JSONValue.object(data).serialized(sortedKeys: true), as: UTF8.self)
     }
 
     var model: Event {
