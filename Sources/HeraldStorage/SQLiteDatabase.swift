@@ -9,6 +9,9 @@ import HeraldCore
 public struct SQLiteDatabase: Sendable {
     /// The connection (pool or queue) every access goes through.
     public let writer: any DatabaseWriter
+    /// The one group-commit writer of this database: the job queue, the fan-out and the SCIM directory put their
+    /// writes through it, so that writes arriving together share one transaction and one fsync.
+    let groupWriter: GroupCommitWriter
     /// The file the database lives in; nil in memory.
     public let path: String?
 
@@ -39,12 +42,14 @@ public struct SQLiteDatabase: Sendable {
             throw SQLiteErrors.map(error)
         }
         self.path = path
+        self.groupWriter = GroupCommitWriter(writer: writer)
     }
 
     /// Wraps an existing writer (a pool or a queue already configured by the caller).
     public init(writer: any DatabaseWriter, path: String? = nil) {
         self.writer = writer
         self.path = path
+        self.groupWriter = GroupCommitWriter(writer: writer)
     }
 
     /// A new, empty, private database in memory (a `DatabaseQueue`), for tests.

@@ -68,6 +68,18 @@ public struct SQLiteStore: HeraldStore {
         }
     }
 
+    /// Runs `body` in its own savepoint of a shared write transaction (group commit, ``GroupCommitWriter``): the
+    /// writes that arrive together share one commit (one fsync with `synchronous=FULL`), and a failing one is rolled
+    /// back alone. For the frequent small writes: the SCIM directory's (identity providers send bursts) and the
+    /// webhook fan-out's, which share commits with the job queue's.
+    func groupWrite<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await database.groupWriter.perform(body)
+        } catch {
+            throw SQLiteErrors.map(error)
+        }
+    }
+
     /// Answers when the database is reachable and every migration has run (`/readyz`, the watchdog).
     public func checkHealth() async throws {
         guard try await read({ db in try SQLiteDatabase.isMigrated(db) }) else {

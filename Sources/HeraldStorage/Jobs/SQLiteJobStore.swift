@@ -4,26 +4,24 @@ import HeraldCore
 
 /// The job queue on Herald's SQLite database (tables `jobs` and `job_attempts`, migration `v2-jobs`).
 ///
-/// Every change goes through one ``JobWriter`` (group commit: many enqueues, claims and acks share a
+/// Every change goes through the database's ``GroupCommitWriter`` (group commit: many enqueues, claims and acks share a
 /// transaction and its fsync); reads go straight to the database. No GRDB error escapes: see ``SQLiteErrors``.
 public struct SQLiteJobStore: JobStore {
     /// The database this store reads and writes; it must be migrated.
     public let database: SQLiteDatabase
-    let writer: JobWriter
+    let writer: GroupCommitWriter
     let now: @Sendable () -> Date
 
-    /// - Parameters:
-    ///   - maxBatch: the most operations one write transaction takes.
-    ///   - now: the clock for `created_at`/`updated_at`/`finished_at` (claims and rescues take their own `now`).
-    public init(database: SQLiteDatabase, maxBatch: Int = 2_000, now: @escaping @Sendable () -> Date = { Date() }) {
+    /// - Parameter now: the clock for `created_at`/`updated_at`/`finished_at` (claims and rescues take their own `now`).
+    public init(database: SQLiteDatabase, now: @escaping @Sendable () -> Date = { Date() }) {
         self.database = database
-        self.writer = JobWriter(writer: database.writer, maxBatch: maxBatch)
+        self.writer = database.groupWriter
         self.now = now
     }
 
-    /// Write transactions run so far by this store's writer (group commit makes this far less than operations).
+    /// Write transactions run so far by the database's group writer (group commit makes this far less than operations).
     public var writeTransactionCount: Int { writer.transactionCount }
-    /// Write operations run so far by this store's writer.
+    /// Write operations run so far by the database's group writer.
     public var writeOperationCount: Int { writer.operationCount }
 
     // MARK: Access

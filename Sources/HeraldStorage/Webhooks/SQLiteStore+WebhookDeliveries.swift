@@ -120,7 +120,7 @@ extension SQLiteStore {
         guard batchSize > 0 else { return FanOutResult(eventsRead: 0, jobsEnqueued: 0) }
         let ms = now().millisecondsSince1970
         let maxAttempts = webhookMaxAttempts
-        return try await write { db in
+        return try await groupWrite { db in
             let cursor =
                 try Int64.fetchOne(
                     db, sql: "SELECT position FROM cursors WHERE name = ?", arguments: [Self.webhookCursor]) ?? 0

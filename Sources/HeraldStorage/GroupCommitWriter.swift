@@ -1,7 +1,8 @@
 import GRDB
 import Synchronization
 
-/// The one writer of the job queue: it runs its callers' operations many to a transaction (group commit).
+/// A writer that runs its callers' operations many to a transaction (group commit): the job queue's one writer,
+/// and the SCIM directory's (identity providers send many small writes at once).
 ///
 /// A caller's operation is queued. When no transaction is under way, the caller leads: it takes its own
 /// operation and everything queued behind it, runs them in one `write` transaction, each inside its own
@@ -9,7 +10,7 @@ import Synchronization
 /// then resumes every caller of the batch with its own result. If more operations queued up during the
 /// commit, the first of their callers is promoted to lead the next batch, so nobody drains forever for
 /// others and no task is spawned. With `synchronous=FULL` the cost of one fsync is shared by the batch.
-actor JobWriter {
+actor GroupCommitWriter {
     private let writer: any DatabaseWriter
     private let maxBatch: Int
     private var queue: [Entry] = []
@@ -95,14 +96,14 @@ private final class ResultSlot<T: Sendable>: Sendable {
     func run(_ body: @Sendable (Database) throws -> T, in db: Database) {
         let outcome: Result<T, any Error>
         do {
-            try db.cachedStatement(sql: "SAVEPOINT job_operation").execute()
+            try db.cachedStatement(sql: "SAVEPOINT group_operation").execute()
             do {
                 let produced = try body(db)
-                try db.cachedStatement(sql: "RELEASE SAVEPOINT job_operation").execute()
+                try db.cachedStatement(sql: "RELEASE SAVEPOINT group_operation").execute()
                 outcome = .success(produced)
             } catch {
-                try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT job_operation").execute()
-                try? db.cachedStatement(sql: "RELEASE SAVEPOINT job_operation").execute()
+                try? db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT group_operation").execute()
+                try? db.cachedStatement(sql: "RELEASE SAVEPOINT group_operation").execute()
                 throw error
             }
         } catch {

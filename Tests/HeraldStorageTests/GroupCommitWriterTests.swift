@@ -3,7 +3,7 @@ import HeraldCore
 import HeraldStorage
 import Testing
 
-@Suite struct JobWriterTests {
+@Suite struct GroupCommitWriterTests {
     @Test func concurrentEnqueuesShareTransactions() async throws {
         let fixture = try JobFixture(file: true)
         let store = fixture.store
