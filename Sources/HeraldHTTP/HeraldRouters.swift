@@ -13,6 +13,8 @@ public struct HTTPDependencies: Sendable {
     public var jobs: any JobStore
     /// Wakes the delivery dispatcher after the API enqueued jobs (test ping, resend, replay, retry).
     public var wakeDeliveries: @Sendable () -> Void
+    /// The SCIM request log's buffer (written by the public listener, read by the admin API).
+    public var scimRequestLog: ScimRequestLog
 
     /// - Parameters:
     ///   - jobs: the job queue (on the same database as `store`).
@@ -29,6 +31,7 @@ public struct HTTPDependencies: Sendable {
         self.limiter = limiter
         self.jobs = jobs
         self.wakeDeliveries = wakeDeliveries
+        self.scimRequestLog = ScimRequestLog(store: store)
     }
 }
 
@@ -69,14 +72,27 @@ public enum HeraldRouters {
             store: store, configuration: dependencies.configuration, wakeDeliveries: dependencies.wakeDeliveries
         ).addRoutes(to: api)
         IngestController(store: store).addRoutes(to: api)
+        ScimAdminController(store: store, log: dependencies.scimRequestLog).addRoutes(to: api)
         return router
     }
 
-    /// The public listener: `/healthz`, `/readyz` (SCIM joins it later).
+    /// The public listener: `/healthz`, `/readyz` and SCIM 2.0 under `/scim/v2` (a SCIM token per organization).
     public static func `public`(_ dependencies: HTTPDependencies) -> Router<AdminRequestContext> {
         let router = Router(context: AdminRequestContext.self)
-        addCommonMiddleware(to: router, listener: "public", dependencies.configuration.publicListener, dependencies)
+        let listener = dependencies.configuration.publicListener
+        addCommonMiddleware(to: router, listener: "public", listener, dependencies)
         HealthController(store: dependencies.store).addRoutes(to: router)
+        let scim = router.group("scim/v2")
+            .add(
+                middleware: ScimAuthenticationMiddleware(
+                    store: dependencies.store, limiter: dependencies.limiter, log: dependencies.scimRequestLog,
+                    tokens: ScimTokenCache()))
+        ScimResourcesController(store: dependencies.store, tls: listener.usesTLS).addRoutes(to: scim)
+        ScimBulkController(
+            store: dependencies.store, tls: listener.usesTLS, maxPayloadSize: dependencies.configuration.limits.maxBodyBytes
+        ).addRoutes(to: scim)
+        ScimDiscoveryController(tls: listener.usesTLS, maxPayloadSize: dependencies.configuration.limits.maxBodyBytes)
+            .addRoutes(to: scim)
         return router
     }
 

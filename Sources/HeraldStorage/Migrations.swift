@@ -9,6 +9,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v3-webhooks", migrate: v3Webhooks)
         migrator.registerMigration("v4-ordered-jobs", migrate: v4OrderedJobs)
         migrator.registerMigration("v5-claim-by-destination", migrate: v5ClaimByDestination)
+        migrator.registerMigration("v6-scim", migrate: ScimMigration.v6Scim)
         return migrator
     }
 

@@ -3,10 +3,10 @@ import HeraldCore
 
 /// Turns whatever the database layer throws into a `HeraldError` whose message is safe to show.
 enum SQLiteErrors {
-    /// A `HeraldError` passes through; a unique or primary-key violation is `already_exists`; any other
+    /// A `HeraldError` or `ScimError` passes through; a unique or primary-key violation is `already_exists`; any other
     /// constraint is `conflict`; everything else is `internal_error` with the original as its cause.
     static func map(_ error: any Error) -> any Error {
-        if error is HeraldError || error is CancellationError { return error }
+        if error is HeraldError || error is ScimError || error is CancellationError { return error }
         if let error = error as? DatabaseError {
             switch error.extendedResultCode {
             case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:

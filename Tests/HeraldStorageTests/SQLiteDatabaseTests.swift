@@ -34,7 +34,8 @@ import Testing
         let migrations = try await reopened.writer.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["v1", "v2-jobs", "v3-webhooks", "v4-ordered-jobs", "v5-claim-by-destination"])
+        #expect(
+            migrations == ["v1", "v2-jobs", "v3-webhooks", "v4-ordered-jobs", "v5-claim-by-destination", "v6-scim"])
     }
 
     @Test func fileDatabaseUsesWALForeignKeysAndTheChosenSynchronousMode() async throws {
@@ -94,8 +95,9 @@ import Testing
         #expect(
             tables == [
                 "api_keys", "cursors", "events", "grdb_migrations", "idempotency_keys", "invitations", "job_attempts",
-                "jobs", "memberships", "mfa_status", "organizations", "tiers", "users", "webhook_deliveries",
-                "webhook_endpoints",
+                "jobs", "memberships", "mfa_status", "organizations", "scim_directory_counts", "scim_group_members",
+                "scim_groups", "scim_requests", "scim_tokens", "scim_user_emails", "scim_users", "tiers", "users",
+                "webhook_deliveries", "webhook_endpoints",
             ])
     }
 

@@ -59,6 +59,20 @@ public struct EventType: Sendable, Hashable, Codable, CustomStringConvertible, E
     /// The test ping: sent only to the endpoint under test, never stored as an event.
     public static let webhookTest: EventType = "webhook.test"
 
+    public static let scimTokenCreated: EventType = "scim.token.created"
+    public static let scimTokenRevoked: EventType = "scim.token.revoked"
+    public static let scimTokenDeleted: EventType = "scim.token.deleted"
+    public static let directoryUserCreated: EventType = "directory.user.created"
+    public static let directoryUserUpdated: EventType = "directory.user.updated"
+    public static let directoryUserDeactivated: EventType = "directory.user.deactivated"
+    public static let directoryUserReactivated: EventType = "directory.user.reactivated"
+    public static let directoryUserDeleted: EventType = "directory.user.deleted"
+    public static let directoryGroupCreated: EventType = "directory.group.created"
+    public static let directoryGroupUpdated: EventType = "directory.group.updated"
+    public static let directoryGroupDeleted: EventType = "directory.group.deleted"
+    public static let directoryGroupUserAdded: EventType = "directory.group.user_added"
+    public static let directoryGroupUserRemoved: EventType = "directory.group.user_removed"
+
     public static let authLoginSucceeded: EventType = "auth.login.succeeded"
     public static let authLoginFailed: EventType = "auth.login.failed"
     public static let authMFAFailed: EventType = "auth.mfa.failed"

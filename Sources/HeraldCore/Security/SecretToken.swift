@@ -51,4 +51,5 @@ public enum SecretToken {
 public enum SecretPrefix {
     public static let apiKey = "hk_"
     public static let invitation = "hinv_"
+    public static let scimToken = "hscim_"
 }

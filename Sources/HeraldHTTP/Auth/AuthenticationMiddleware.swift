@@ -14,13 +14,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         -> Response
     {
         let address = context.clientAddress ?? "unknown"
-        if let wait = await limiter.retryAfter(address: address) {
-            throw HeraldError(.tooManyRequests, "Too many failed authentications; retry later", retryAfter: wait)
-        }
+        try await limiter.refuseIfBlocked(address: address)
         guard let principal = try await authenticate(request) else {
-            if let wait = await limiter.recordFailure(address: address) {
-                throw HeraldError(.tooManyRequests, "Too many failed authentications; retry later", retryAfter: wait)
-            }
+            try await limiter.refuseAfterFailure(address: address)
             throw HeraldError(.unauthorized, "Missing or invalid credentials")
         }
         var context = context

@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// Counts failed authentications per client address in a fixed window and blocks an address that
 /// exceeds the allowance until its window ends.
@@ -49,5 +50,21 @@ public actor FailedAuthenticationLimiter {
         entry.failures += 1
         windows[address] = entry
         return entry.failures >= allowance ? retryAfter(address: address) : nil
+    }
+}
+
+extension FailedAuthenticationLimiter {
+    /// Throws 429 (with `Retry-After`) while the address is blocked.
+    func refuseIfBlocked(address: String) throws {
+        if let wait = retryAfter(address: address) { throw Self.tooMany(wait) }
+    }
+
+    /// Records a failed authentication; throws 429 when it used up the allowance.
+    func refuseAfterFailure(address: String) throws {
+        if let wait = recordFailure(address: address) { throw Self.tooMany(wait) }
+    }
+
+    private static func tooMany(_ wait: Int) -> HeraldError {
+        HeraldError(.tooManyRequests, "Too many failed authentications; retry later", retryAfter: wait)
     }
 }

@@ -12,6 +12,8 @@ public struct AdminRequestContext: RequestContext, RemoteAddressRequestContext {
     public var clientAddress: String?
     /// The authenticated caller, set by ``AuthenticationMiddleware``.
     public var principal: Principal?
+    /// The SCIM token's session, set by ``ScimAuthenticationMiddleware`` on `/scim/v2`.
+    public var scim: ScimSession?
     /// The largest request body accepted, set per listener by ``RequestLimitsMiddleware``.
     public var maxUploadSize: Int = 1 << 20
 

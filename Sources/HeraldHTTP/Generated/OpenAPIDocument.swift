@@ -45,6 +45,11 @@ tags:
     description: Event catalogue and ingest from the SSO core.
   - name: webhooks
     description: An organization's webhook endpoints and their deliveries (admins and the owner).
+  - name: scim
+    description: |
+      An organization's SCIM set-up (admins and the owner): tokens for identity providers, the SCIM request log,
+      and the directory users it provisioned. SCIM 2.0 itself (RFC 7643/7644) is served on the public listener
+      under `/scim/v2` and described in docs/scim.md.
   - name: operations
     description: Health, readiness, metrics and this document (no authentication).
 
@@ -2307,6 +2312,220 @@ paths:
         '429':
           $ref: '#/components/responses/TooManyRequests'
 
+  /api/organizations/{slug}/scim/tokens:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: listScimTokens
+      summary: List the organization's SCIM tokens (admin or owner)
+      description: Newest first; the secret is never listed, only its `prefix`.
+      tags: [scim]
+      responses:
+        '200':
+          description: The tokens.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/ScimToken'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    post:
+      operationId: createScimToken
+      summary: Create a SCIM bearer token for an identity provider (admin or owner)
+      description: |
+        The `token` (`hscim_…`) is returned only here and stored as a SHA-256 hash. It alone decides the
+        organization of every request to `/scim/v2` on the public listener. Records `scim.token.created`.
+      tags: [scim]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/ScimTokenCreate'
+      responses:
+        '201':
+          description: The token with its secret.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ScimTokenWithSecret'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/scim/tokens/{id}/revoke:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: revokeScimToken
+      summary: Revoke a SCIM token (its record stays, with `revoked_at`)
+      description: Records `scim.token.revoked`. Revoking a revoked token is 400 `invalid_state`.
+      tags: [scim]
+      responses:
+        '200':
+          description: The revoked token.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/ScimToken'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/scim/tokens/{id}:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    delete:
+      operationId: deleteScimToken
+      summary: Delete a SCIM token's record
+      description: Records `scim.token.deleted`.
+      tags: [scim]
+      responses:
+        '204':
+          description: The token was deleted.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/scim/requests:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: listScimRequests
+      summary: The organization's SCIM request log, newest first (admin or owner)
+      description: |
+        One line per authenticated SCIM request: method, path (with its query), status, SCIM error type, the
+        tolerant layer's rules that fired, duration and token prefix. Bodies are never stored. Kept 30 days.
+        Page back with `before` (the smallest `id` of the previous page).
+      tags: [scim]
+      parameters:
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 500
+            default: 50
+        - name: before
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+      responses:
+        '200':
+          description: The log lines.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/ScimRequestLogEntry'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/end-users:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: listEndUsers
+      summary: The organization's directory users (provisioned over SCIM), in creation order (admin or owner)
+      tags: [scim]
+      parameters:
+        - $ref: '#/components/parameters/Page'
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 100
+            default: 20
+        - name: search
+          in: query
+          description: Text contained in the userName, displayName or an email address (case-insensitive).
+          schema:
+            type: string
+            maxLength: 200
+      responses:
+        '200':
+          description: One page of end users.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EndUserPage'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/end-users/{user_id}:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/UserId'
+    get:
+      operationId: getEndUser
+      summary: One directory user, with its groups and its SCIM resource (admin or owner)
+      tags: [scim]
+      responses:
+        '200':
+          description: The end user.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EndUserDetail'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
 components:
   securitySchemes:
     bearerAuth:
@@ -3079,5 +3298,129 @@ components:
           $ref: '#/components/schemas/Timestamp'
         finished_at:
           $ref: '#/components/schemas/NullableTimestamp'
+    ScimTokenCreate:
+      type: object
+      additionalProperties: false
+      required: [name]
+      properties:
+        name:
+          type: string
+          minLength: 1
+          maxLength: 200
+        expires_at:
+          description: Optional expiry (RFC 3339, in the future).
+          type: [string, 'null']
+          format: date-time
+    ScimToken:
+      type: object
+      required: [id, name, prefix, created_at, expires_at, last_used_at, revoked_at]
+      properties:
+        id:
+          type: string
+        name:
+          type: string
+        prefix:
+          type: string
+          description: The first characters of the secret (`hscim_` and 6 more).
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+        expires_at:
+          $ref: '#/components/schemas/NullableTimestamp'
+        last_used_at:
+          $ref: '#/components/schemas/NullableTimestamp'
+        revoked_at:
+          $ref: '#/components/schemas/NullableTimestamp'
+    ScimTokenWithSecret:
+      allOf:
+        - $ref: '#/components/schemas/ScimToken'
+        - type: object
+          required: [token]
+          properties:
+            token:
+              type: string
+              description: The bearer secret, shown only in this answer.
+    ScimRequestLogEntry:
+      type: object
+      required: [id, at, method, path, status, scim_type, quirks, duration_ms, token_prefix, user_agent]
+      properties:
+        id:
+          type: integer
+        at:
+          $ref: '#/components/schemas/Timestamp'
+        method:
+          type: string
+        path:
+          type: string
+        status:
+          type: integer
+        scim_type:
+          type: [string, 'null']
+        quirks:
+          type: array
+          items:
+            type: string
+        duration_ms:
+          type: number
+        token_prefix:
+          type: string
+        user_agent:
+          type: [string, 'null']
+    EndUser:
+      type: object
+      required: [id, user_name, email, display_name, given_name, family_name, external_id, active, created_at, updated_at]
+      properties:
+        id:
+          type: string
+        user_name:
+          type: string
+        email:
+          type: [string, 'null']
+        display_name:
+          type: [string, 'null']
+        given_name:
+          type: [string, 'null']
+        family_name:
+          type: [string, 'null']
+        external_id:
+          type: [string, 'null']
+        active:
+          type: boolean
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+        updated_at:
+          $ref: '#/components/schemas/Timestamp'
+    EndUserDetail:
+      allOf:
+        - $ref: '#/components/schemas/EndUser'
+        - type: object
+          required: [groups, resource]
+          properties:
+            groups:
+              type: array
+              items:
+                type: object
+                required: [id, display_name]
+                properties:
+                  id:
+                    type: string
+                  display_name:
+                    type: string
+            resource:
+              type: object
+              description: The SCIM User resource as `/scim/v2/Users/{id}` returns it.
+    EndUserPage:
+      type: object
+      required: [end_users, total, page, limit]
+      properties:
+        end_users:
+          type: array
+          items:
+            $ref: '#/components/schemas/EndUser'
+        total:
+          type: integer
+        page:
+          type: integer
+        limit:
+          type: integer
 """####
 }

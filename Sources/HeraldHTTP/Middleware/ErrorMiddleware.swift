@@ -12,8 +12,13 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
+        if request.uri.path.hasPrefix("/scim/") {
+            return try await scim(request, context: context, next: next)
+        }
         do {
             return try await next(request, context)
+        } catch let error as ScimError {
+            return ScimResponses.error(error)
         } catch let error as HeraldError {
             if error.code.status >= 500 {
                 context.logger.error("request failed", metadata: ["error": "\(error)"])
@@ -26,6 +31,31 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch {
             context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
             return ErrorBody.response(for: HeraldError(.internalError, "Internal server error"))
+        }
+    }
+
+    /// Under `/scim/`, every failure is answered in the SCIM Error schema (RFC 7644 §3.12).
+    private func scim(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
+        async throws -> Response
+    {
+        do {
+            return try await next(request, context)
+        } catch let error as ScimError {
+            return ScimResponses.error(error)
+        } catch let error as HeraldError {
+            if error.code.status >= 500 {
+                context.logger.error("SCIM request failed", metadata: ["error": "\(error)"])
+            }
+            var response = ScimResponses.error(ScimResponses.scimError(from: error))
+            if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+            return response
+        } catch let error as DecodingError {
+            return ScimResponses.error(ScimResponses.scimError(from: JSONRequestDecoder.describe(error)))
+        } catch let error as HTTPError {
+            return ScimResponses.error(ScimResponses.scimError(from: Self.translate(error)))
+        } catch {
+            context.logger.error("SCIM request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return ScimResponses.error(ScimError(status: 500, nil, "Internal server error"))
         }
     }
 

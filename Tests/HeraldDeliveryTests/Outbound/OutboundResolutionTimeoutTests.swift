@@ -23,11 +23,13 @@ import Testing
 
 @Suite struct SystemResolverCancellationTests {
     @Test func theSystemResolverAnswersCancellationAtOnce() async throws {
-        // A lookup of a name under .invalid never succeeds; whatever getaddrinfo does, cancelling returns promptly.
+        // A lookup of a name under .invalid never succeeds; whatever getaddrinfo does, cancelling returns well before
+        // a resolver's own timeout (5 s per try by default, two tries). The bound leaves room for a busy test run,
+        // which shares two cores between this suite and the CPU-heavy ones (fuzzing, parsers).
         let task = Task { try await OutboundResolver.system.resolve("cancel-me.invalid") }
         task.cancel()
         let start = ContinuousClock.now
         _ = try? await task.value
-        #expect(ContinuousClock.now - start < .seconds(2))
+        #expect(ContinuousClock.now - start < .seconds(5))
     }
 }

@@ -1,0 +1,283 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// ``ScimStore``'s users and groups: each change in one transaction with its `directory.*` event.
+extension SQLiteStore {
+    public func createScimResource(
+        _ principal: ScimPrincipal, type: ScimResourceType, attributes: [String: JSONValue], members: [ScimMember],
+        actor: Actor
+    ) async throws -> ScimStoredResource {
+        let table = ScimTable(type)
+        let now = self.now()
+        let orgId = principal.orgId
+        return try await groupWrite { db in
+            if !table.isGroup, let limit = principal.maxUsers {
+                let users = try Int.fetchOne(
+                    db, sql: "SELECT users FROM scim_directory_counts WHERE org_id = ?", arguments: [orgId]) ?? 0
+                guard users < limit else {
+                    throw ScimError(
+                        status: 403, nil,
+                        "the organization has reached its limit of \(limit) users (max_users); no user was created")
+                }
+            }
+            try Self.checkUniqueness(table, orgId: orgId, attributes, excluding: nil, in: db)
+            let id = Identifier.make()
+            let ms = now.millisecondsSince1970
+            let seq = try Self.insertScimRow(table, orgId: orgId, id: id, attributes, ms: ms, in: db)
+            let stored = ScimStoredResource(
+                id: id, type: type, created: Date(millisecondsSince1970: ms),
+                lastModified: Date(millisecondsSince1970: ms), version: 1, attributes: attributes)
+            try Self.recordScim(table.isGroup ? .directoryGroupCreated : .directoryUserCreated, stored, orgId: orgId,
+                actor: actor, now: now, in: db)
+            if table.isGroup, !members.isEmpty {
+                var changes = MembershipChanges()
+                try Self.addMembers(members, groupSeq: seq, orgId: orgId, into: &changes, in: db)
+                try Self.recordMembership(changes, groupId: id, version: 1, orgId: orgId, actor: actor, now: now, in: db)
+            }
+            return stored
+        }
+    }
+
+    public func scimResource(orgId: String, type: ScimResourceType, id: String, includeMembers: Bool) async throws
+        -> ScimStoredResource?
+    {
+        let table = ScimTable(type)
+        return try await read { db in
+            guard let (seq, stored) = try Self.fetchScim(table, orgId: orgId, id: id, in: db) else { return nil }
+            return try Self.withRelations(stored, seq: seq, includeMembers: includeMembers, in: db)
+        }
+    }
+
+    public func replaceScimResource(
+        orgId: String, type: ScimResourceType, id: String, attributes: [String: JSONValue], members: [ScimMember]?,
+        ifMatch: String?, actor: Actor
+    ) async throws -> ScimStoredResource {
+        let table = ScimTable(type)
+        let now = self.now()
+        return try await groupWrite { db in
+            let (seq, before) = try Self.requireScim(table, orgId: orgId, id: id, ifMatch: ifMatch, in: db)
+            var changes = MembershipChanges()
+            if let members { try Self.replaceMembers(members, groupSeq: seq, orgId: orgId, into: &changes, in: db) }
+            return try Self.finishChange(
+                table, seq: seq, before: before, after: attributes, changes: changes, orgId: orgId, actor: actor,
+                now: now, includeMembers: false, in: db)
+        }
+    }
+
+    public func patchScimResource(
+        orgId: String, type: ScimResourceType, id: String, ifMatch: String?, actor: Actor, includeMembers: Bool,
+        _ patch: @escaping @Sendable ([String: JSONValue]) throws(ScimError) -> ScimPatchResult
+    ) async throws -> ScimStoredResource {
+        let table = ScimTable(type)
+        let now = self.now()
+        return try await groupWrite { db in
+            let (seq, before) = try Self.requireScim(table, orgId: orgId, id: id, ifMatch: ifMatch, in: db)
+            let result = try patch(before.attributes)
+            var changes = MembershipChanges()
+            if table.isGroup {
+                for change in result.memberChanges {
+                    try Self.apply(change, groupSeq: seq, orgId: orgId, into: &changes, in: db)
+                }
+            }
+            return try Self.finishChange(
+                table, seq: seq, before: before, after: result.resource, changes: changes, orgId: orgId,
+                actor: actor, now: now, includeMembers: includeMembers, in: db)
+        }
+    }
+
+    public func deleteScimResource(orgId: String, type: ScimResourceType, id: String, ifMatch: String?, actor: Actor)
+        async throws
+    {
+        let table = ScimTable(type)
+        let now = self.now()
+        try await groupWrite { db in
+            let (seq, stored) = try Self.requireScim(table, orgId: orgId, id: id, ifMatch: ifMatch, in: db)
+            try db.execute(sql: "DELETE FROM \(table.name) WHERE seq = ?", arguments: [seq])
+            try Self.leaveGroups(memberId: id, orgId: orgId, actor: actor, now: now, in: db)
+            try Self.recordScim(
+                table.isGroup ? .directoryGroupDeleted : .directoryUserDeleted, stored, orgId: orgId, actor: actor,
+                now: now, in: db)
+        }
+    }
+
+    // MARK: Rows
+
+    static func fetchScim(_ table: ScimTable, orgId: String, id: String, in db: Database) throws
+        -> (Int64, ScimStoredResource)?
+    {
+        let sql = "SELECT \(ScimTable.columns) FROM \(table.name) WHERE id = ? AND org_id = ?"
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: [id, orgId]) else { return nil }
+        return try table.resource(row)
+    }
+
+    /// The resource, 404 when the organization has none with this id, 412 when `If-Match` names another version.
+    static func requireScim(_ table: ScimTable, orgId: String, id: String, ifMatch: String?, in db: Database) throws
+        -> (Int64, ScimStoredResource)
+    {
+        guard let found = try fetchScim(table, orgId: orgId, id: id, in: db) else {
+            throw ScimError.notFound(table.type.id, id)
+        }
+        if let ifMatch, !ScimETag.matches(ifMatch, version: found.1.version) {
+            throw ScimError(status: 412, nil, "If-Match does not name the current version \(found.1.etag)")
+        }
+        return found
+    }
+
+    /// A user's groups, and a group's members when asked for.
+    static func withRelations(_ stored: ScimStoredResource, seq: Int64, includeMembers: Bool, in db: Database) throws
+        -> ScimStoredResource
+    {
+        var stored = stored
+        if ScimTable(stored.type).isGroup {
+            if includeMembers { stored.members = try members(groupSeq: seq, in: db) }
+        } else {
+            stored.groups = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT g.id, json_extract(g.resource, '$.displayName') FROM scim_group_members AS m
+                        JOIN scim_groups AS g ON g.seq = m.group_seq
+                        WHERE m.member_id = ? AND g.org_id = (SELECT org_id FROM scim_users WHERE seq = ?)
+                        ORDER BY g.seq
+                        """), arguments: [stored.id, seq]
+            ).map { ScimGroupReference(id: $0[0], displayName: $0[1] ?? "") }
+        }
+        return stored
+    }
+
+    static func members(groupSeq: Int64, in db: Database) throws -> [ScimMember] {
+        try Row.fetchAll(
+            db.cachedStatement(
+                sql: "SELECT member_id, member_type, display FROM scim_group_members WHERE group_seq = ? ORDER BY member_id"),
+            arguments: [groupSeq]
+        ).map { ScimMember(value: $0[0], type: $0[1], display: $0[2]) }
+    }
+
+    static func checkUniqueness(
+        _ table: ScimTable, orgId: String, _ attributes: [String: JSONValue], excluding id: String?, in db: Database
+    ) throws {
+        let (column, attribute) = table.isGroup ? ("display_name_folded", "displayName") : ("user_name_folded", "userName")
+        guard let value = ScimRows.string(attributes, attribute) else { return }
+        let taken = try Bool.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT EXISTS (SELECT 1 FROM \(table.name) WHERE org_id = ? AND \(column) = ? AND id IS NOT ?)"),
+            arguments: [orgId, ScimRows.fold(value), id]) ?? false
+        if taken {
+            throw ScimError(status: 409, .uniqueness, "\(attribute) \"\(value)\" is already taken in this organization")
+        }
+    }
+
+    /// Inserts a new row and its emails. - Returns: its `seq`.
+    static func insertScimRow(
+        _ table: ScimTable, orgId: String, id: String, _ attributes: [String: JSONValue], ms: Int64, in db: Database
+    ) throws -> Int64 {
+        let resource = try ScimRows.encode(attributes)
+        let externalId = ScimRows.string(attributes, "externalId")
+        let displayName = ScimRows.string(attributes, "displayName").map(ScimRows.fold)
+        if table.isGroup {
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO scim_groups (id, org_id, display_name_folded, external_id, created_at, updated_at,
+                        version, resource) VALUES (?, ?, ?, ?, ?, ?, 1, ?)
+                    """
+            ).execute(arguments: [id, orgId, displayName ?? "", externalId, ms, ms, resource])
+            return db.lastInsertedRowID
+        }
+        let userName = ScimRows.string(attributes, "userName") ?? ""
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO scim_users (id, org_id, user_name, user_name_folded, external_id, display_name_folded,
+                    active, created_at, updated_at, version, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
+                """
+        ).execute(arguments: [
+            id, orgId, userName, ScimRows.fold(userName), externalId, displayName, ScimRows.active(attributes), ms, ms,
+            resource,
+        ])
+        let seq = db.lastInsertedRowID
+        try insertEmails(attributes, seq: seq, orgId: orgId, in: db)
+        return seq
+    }
+
+    static func insertEmails(_ attributes: [String: JSONValue], seq: Int64, orgId: String, in db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO scim_user_emails (user_seq, org_id, value_folded) VALUES (?, ?, ?)")
+        for email in ScimRows.emails(attributes) { try statement.execute(arguments: [seq, orgId, email]) }
+    }
+
+    /// Writes new attributes (when they changed) and membership changes as one new version, with their events.
+    static func finishChange(
+        _ table: ScimTable, seq: Int64, before: ScimStoredResource, after attributes: [String: JSONValue],
+        changes: MembershipChanges, orgId: String, actor: Actor, now: Date, includeMembers: Bool, in db: Database
+    ) throws -> ScimStoredResource {
+        let attributesChanged = attributes != before.attributes
+        guard attributesChanged || !changes.isEmpty else {
+            return try withRelations(before, seq: seq, includeMembers: includeMembers, in: db)
+        }
+        var after = before
+        after.attributes = attributes
+        after.version += 1
+        let ms = max(now.millisecondsSince1970, before.lastModified.millisecondsSince1970)
+        after.lastModified = Date(millisecondsSince1970: ms)
+        if attributesChanged {
+            try checkUniqueness(table, orgId: orgId, attributes, excluding: before.id, in: db)
+            let resource = try ScimRows.encode(attributes)
+            let externalId = ScimRows.string(attributes, "externalId")
+            let displayName = ScimRows.string(attributes, "displayName").map(ScimRows.fold)
+            if table.isGroup {
+                try db.execute(
+                    sql: """
+                        UPDATE scim_groups SET display_name_folded = ?, external_id = ?, updated_at = ?, version = ?,
+                            resource = ? WHERE seq = ?
+                        """, arguments: [displayName ?? "", externalId, ms, after.version, resource, seq])
+            } else {
+                let userName = ScimRows.string(attributes, "userName") ?? ""
+                try db.execute(
+                    sql: """
+                        UPDATE scim_users SET user_name = ?, user_name_folded = ?, external_id = ?,
+                            display_name_folded = ?, active = ?, updated_at = ?, version = ?, resource = ?
+                        WHERE seq = ?
+                        """,
+                    arguments: [
+                        userName, ScimRows.fold(userName), externalId, displayName, ScimRows.active(attributes), ms,
+                        after.version, resource, seq,
+                    ])
+                if ScimRows.emails(attributes) != ScimRows.emails(before.attributes) {
+                    try db.execute(sql: "DELETE FROM scim_user_emails WHERE user_seq = ?", arguments: [seq])
+                    try insertEmails(attributes, seq: seq, orgId: orgId, in: db)
+                }
+            }
+            try recordScim(
+                updateEvent(table, before: before.attributes, after: attributes), after, orgId: orgId, actor: actor,
+                now: now, in: db)
+        } else {
+            try db.execute(
+                sql: "UPDATE \(table.name) SET updated_at = ?, version = ? WHERE seq = ?",
+                arguments: [ms, after.version, seq])
+        }
+        try recordMembership(changes, groupId: before.id, version: after.version, orgId: orgId, actor: actor, now: now,
+            in: db)
+        return try withRelations(after, seq: seq, includeMembers: includeMembers, in: db)
+    }
+
+    /// `directory.user.deactivated` / `reactivated` when `active` flips, else `…updated`.
+    static func updateEvent(_ table: ScimTable, before: [String: JSONValue], after: [String: JSONValue]) -> EventType {
+        if table.isGroup { return .directoryGroupUpdated }
+        let wasActive = ScimRows.active(before) ?? true
+        let isActive = ScimRows.active(after) ?? true
+        if wasActive && !isActive { return .directoryUserDeactivated }
+        if !wasActive && isActive { return .directoryUserReactivated }
+        return .directoryUserUpdated
+    }
+
+    static func recordScim(
+        _ type: EventType, _ stored: ScimStoredResource, orgId: String, actor: Actor, now: Date, in db: Database
+    ) throws {
+        var rendered = ScimResourceRenderer.render(stored, baseURL: nil)
+        rendered["members"] = nil
+        try record(
+            EventRecord(
+                type: type, orgId: orgId, targetType: stored.type.id == "Group" ? "directory_group" : "directory_user",
+                targetId: stored.id, data: ["resource": .object(rendered), "version": .number(Double(stored.version))]),
+            actor: actor, now: now, in: db)
+    }
+}

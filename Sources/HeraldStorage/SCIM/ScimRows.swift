@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import HeraldCore
+
+/// How a resource type is stored: its table, and the indexed columns derived from its attributes.
+struct ScimTable: Sendable {
+    let type: ScimResourceType
+    let name: String
+
+    init(_ type: ScimResourceType) {
+        self.type = type
+        self.name = type.id == ScimResourceType.group.id ? "scim_groups" : "scim_users"
+    }
+
+    var isGroup: Bool { name == "scim_groups" }
+
+    /// The columns every read selects, in this order (decoded by position in ``resource(_:)``).
+    static let columns = "seq, id, created_at, updated_at, version, resource"
+
+    func resource(_ row: Row) throws -> (seq: Int64, resource: ScimStoredResource) {
+        let text: String = row[5]
+        guard case .object(let attributes) = try JSONValue.parse(text.utf8) else {
+            throw HeraldError(.internalError, "a stored SCIM resource is not a JSON object")
+        }
+        return (
+            row[0],
+            ScimStoredResource(
+                id: row[1], type: type, created: Date(millisecondsSince1970: row[2]),
+                lastModified: Date(millisecondsSince1970: row[3]), version: row[4], attributes: attributes)
+        )
+    }
+}
+
+/// Encoding of stored attributes and the values of the indexed columns.
+enum ScimRows {
+    static func encode(_ attributes: [String: JSONValue]) throws -> String {
+        String(decoding: JSONValue.object(attributes).serialized(), as: UTF8.self)
+    }
+
+    /// Case folding of the attributes that compare case-insensitively (`userName`, `displayName`, emails).
+    static func fold(_ text: String) -> String { text.lowercased() }
+
+    static func string(_ attributes: [String: JSONValue], _ key: String) -> String? {
+        attributes[key]?.stringValue
+    }
+
+    static func active(_ attributes: [String: JSONValue]) -> Bool? {
+        if case .bool(let value)? = attributes["active"] { return value }
+        return nil
+    }
+
+    /// The distinct folded `emails[].value`s of a user.
+    static func emails(_ attributes: [String: JSONValue]) -> [String] {
+        guard case .array(let elements)? = attributes["emails"] else { return [] }
+        var seen = Set<String>()
+        var result: [String] = []
+        for element in elements {
+            guard let value = element.objectValue?["value"]?.stringValue else { continue }
+            let folded = fold(value)
+            if seen.insert(folded).inserted { result.append(folded) }
+        }
+        return result
+    }
+}
