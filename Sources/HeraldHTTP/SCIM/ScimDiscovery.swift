@@ -9,7 +9,6 @@ enum ScimDiscovery {
     static func serviceProviderConfig(baseURL: String, maxPayloadSize: Int) -> [String: JSONValue] {
         [
             "schemas": [.string(ScimURN.serviceProviderConfig)],
-            "documentationUri": "https://github.com/herald/herald/blob/main/docs/scim.md",
             "patch": ["supported": true],
             "bulk": [
                 "supported": true, "maxOperations": .number(Double(maxOperations)),

@@ -20,6 +20,11 @@ struct ScimResourcesController {
                 return try await list(type, try .searchRequest(body), request, context)
             }
             group.post(RouterPath(path)) { request, context in try await create(type, request, context) }
+            for method in [HTTPRequest.Method.put, .patch, .delete] {
+                group.on(RouterPath(path), method: method) { _, _ -> Response in
+                    throw ScimError(status: 405, nil, "\(method.rawValue) needs a resource: \(type.endpoint)/{id}")
+                }
+            }
             group.get(RouterPath("\(path)/{id}")) { request, context in try await get(type, request, context) }
             group.put(RouterPath("\(path)/{id}")) { request, context in try await replace(type, request, context) }
             group.patch(RouterPath("\(path)/{id}")) { request, context in try await patch(type, request, context) }
