@@ -12,50 +12,31 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
         -> Response
     {
-        if request.uri.path.hasPrefix("/scim/") {
-            return try await scim(request, context: context, next: next)
-        }
         do {
             return try await next(request, context)
         } catch let error as ScimError {
             return ScimResponses.error(error)
-        } catch let error as HeraldError {
-            if error.code.status >= 500 {
-                context.logger.error("request failed", metadata: ["error": "\(error)"])
-            }
-            return ErrorBody.response(for: error)
-        } catch let error as DecodingError {
-            return ErrorBody.response(for: JSONRequestDecoder.describe(error))
-        } catch let error as HTTPError {
-            return ErrorBody.response(for: Self.translate(error))
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
-            return ErrorBody.response(for: HeraldError(.internalError, "Internal server error"))
+            let failure = Self.heraldError(for: error, logger: context.logger)
+            // Under `/scim/`, every failure is answered in the SCIM Error schema (RFC 7644 §3.12).
+            if request.uri.path.hasPrefix("/scim/") { return ScimResponses.error(for: failure) }
+            return ErrorBody.response(for: failure)
         }
     }
 
-    /// Under `/scim/`, every failure is answered in the SCIM Error schema (RFC 7644 §3.12).
-    private func scim(_ request: Request, context: Context, next: (Request, Context) async throws -> Response)
-        async throws -> Response
-    {
-        do {
-            return try await next(request, context)
-        } catch let error as ScimError {
-            return ScimResponses.error(error)
-        } catch let error as HeraldError {
-            if error.code.status >= 500 {
-                context.logger.error("SCIM request failed", metadata: ["error": "\(error)"])
-            }
-            var response = ScimResponses.error(ScimResponses.scimError(from: error))
-            if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
-            return response
-        } catch let error as DecodingError {
-            return ScimResponses.error(ScimResponses.scimError(from: JSONRequestDecoder.describe(error)))
-        } catch let error as HTTPError {
-            return ScimResponses.error(ScimResponses.scimError(from: Self.translate(error)))
-        } catch {
-            context.logger.error("SCIM request failed", metadata: ["error": "\(String(reflecting: error))"])
-            return ScimResponses.error(ScimError(status: 500, nil, "Internal server error"))
+    /// Any failure as a Herald error; server errors and unknown ones are logged (their text never reaches a client).
+    static func heraldError(for error: any Error, logger: Logger) -> HeraldError {
+        switch error {
+        case let error as HeraldError:
+            if error.code.status >= 500 { logger.error("request failed", metadata: ["error": "\(error)"]) }
+            return error
+        case let error as DecodingError:
+            return JSONRequestDecoder.describe(error)
+        case let error as HTTPError:
+            return translate(error)
+        default:
+            logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+            return HeraldError(.internalError, "Internal server error")
         }
     }
 

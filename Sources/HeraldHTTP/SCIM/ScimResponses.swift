@@ -26,6 +26,13 @@ enum ScimResponses {
         return json(body, status: HTTPResponse.Status(code: error.status), headers: headers)
     }
 
+    /// A Herald error answered in SCIM's shape, with its `Retry-After`.
+    static func error(for error: HeraldError) -> Response {
+        var response = self.error(scimError(from: error))
+        if let retryAfter = error.retryAfter { response.headers[.retryAfter] = String(retryAfter) }
+        return response
+    }
+
     /// A Herald or Hummingbird error in SCIM's shape (for everything thrown under `/scim/`).
     static func scimError(from error: HeraldError) -> ScimError {
         let type: ScimErrorType? =
