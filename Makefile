@@ -7,7 +7,7 @@ PREFIX       ?= /usr/local
 DESTDIR      ?=
 STATE_DIR    ?= ./var
 PEERS_VENV   ?= .build/peers-venv
-SYSTEM_PACKAGES := libsqlite3-dev libcurl4-openssl-dev wrk curl systemd
+SYSTEM_PACKAGES := libsqlite3-dev libcurl4-openssl-dev wrk curl systemd rsyslog rsyslog-openssl openssl
 BIN          := .build/debug/herald
 
 .PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis test-scim fuzz install bench-admin bench-queue bench-webhooks bench-scim clean
@@ -74,6 +74,8 @@ install: release
 	install -D -m 0644 systemd/herald.service $(DESTDIR)/etc/systemd/system/herald.service
 	install -D -m 0644 docs/operations.md $(DESTDIR)$(PREFIX)/share/doc/herald/operations.md
 	install -D -m 0644 docs/openapi.yaml $(DESTDIR)$(PREFIX)/share/doc/herald/openapi.yaml
+	install -d -m 0755 $(DESTDIR)$(PREFIX)/share/herald/connectors
+	install -m 0644 connectors/*.json $(DESTDIR)$(PREFIX)/share/herald/connectors/
 	@if [ ! -e $(DESTDIR)/etc/herald/credentials/master-key ]; then \
 	  install -d -m 0700 $(DESTDIR)/etc/herald/credentials; \
 	  (umask 077; head -c 32 /dev/urandom > $(DESTDIR)/etc/herald/credentials/master-key); \

@@ -15,6 +15,10 @@ public struct HTTPDependencies: Sendable {
     public var wakeDeliveries: @Sendable () -> Void
     /// The SCIM request log's buffer (written by the public listener, read by the admin API).
     public var scimRequestLog: ScimRequestLog
+    /// The SIEM connectors (`connectors/*.json`) integrations are checked against.
+    public var siemConnectors: SiemConnectorCatalogue
+    /// Sends the SIEM test routes' synthetic events (nil: those routes answer 503).
+    public var siemTester: (any SiemTesting)?
 
     /// - Parameters:
     ///   - jobs: the job queue (on the same database as `store`).
@@ -22,7 +26,8 @@ public struct HTTPDependencies: Sendable {
     public init(
         store: any HeraldStore, configuration: HeraldConfiguration, jwt: JWTVerifier?,
         metrics: PrometheusCollectorRegistry, limiter: FailedAuthenticationLimiter,
-        jobs: any JobStore, wakeDeliveries: @escaping @Sendable () -> Void
+        jobs: any JobStore, wakeDeliveries: @escaping @Sendable () -> Void,
+        siemConnectors: SiemConnectorCatalogue = SiemConnectorCatalogue([]), siemTester: (any SiemTesting)? = nil
     ) {
         self.store = store
         self.configuration = configuration
@@ -32,6 +37,8 @@ public struct HTTPDependencies: Sendable {
         self.jobs = jobs
         self.wakeDeliveries = wakeDeliveries
         self.scimRequestLog = ScimRequestLog(store: store)
+        self.siemConnectors = siemConnectors
+        self.siemTester = siemTester
     }
 }
 
@@ -72,6 +79,10 @@ public enum HeraldRouters {
             store: store, configuration: dependencies.configuration, wakeDeliveries: dependencies.wakeDeliveries
         ).addRoutes(to: api)
         IngestController(store: store).addRoutes(to: api)
+        SiemController(
+            store: store, configuration: dependencies.configuration, catalogue: dependencies.siemConnectors,
+            tester: dependencies.siemTester, wakeDeliveries: dependencies.wakeDeliveries
+        ).addRoutes(to: api)
         ScimAdminController(store: store, log: dependencies.scimRequestLog).addRoutes(to: api)
         return router
     }

@@ -10,6 +10,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v4-ordered-jobs", migrate: v4OrderedJobs)
         migrator.registerMigration("v5-claim-by-destination", migrate: v5ClaimByDestination)
         migrator.registerMigration("v6-scim", migrate: ScimMigration.v6Scim)
+        migrator.registerMigration("v7-siem", migrate: SiemMigration.v7Siem)
         return migrator
     }
 

@@ -12,6 +12,10 @@ extension SQLiteStore {
             // Every stage that reads the events table keeps its cursor in `cursors`; nothing at or after the
             // slowest cursor goes, nor anything that a pending delivery still refers to.
             var floor = try Int64.fetchOne(db, sql: "SELECT MIN(position) FROM cursors") ?? 0
+            // So does every SIEM integration that is switched on (a paused one keeps what retention allows).
+            if let siem = try Int64.fetchOne(db, sql: "SELECT MIN(cursor) FROM siem_integrations WHERE enabled = 1") {
+                floor = min(floor, siem)
+            }
             if let pending = try Int64.fetchOne(
                 db,
                 sql: """

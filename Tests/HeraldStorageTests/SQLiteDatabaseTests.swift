@@ -35,7 +35,9 @@ import Testing
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
         #expect(
-            migrations == ["v1", "v2-jobs", "v3-webhooks", "v4-ordered-jobs", "v5-claim-by-destination", "v6-scim"])
+            migrations == [
+                "v1", "v2-jobs", "v3-webhooks", "v4-ordered-jobs", "v5-claim-by-destination", "v6-scim", "v7-siem",
+            ])
     }
 
     @Test func fileDatabaseUsesWALForeignKeysAndTheChosenSynchronousMode() async throws {
@@ -96,7 +98,8 @@ import Testing
             tables == [
                 "api_keys", "cursors", "events", "grdb_migrations", "idempotency_keys", "invitations", "job_attempts",
                 "jobs", "memberships", "mfa_status", "organizations", "scim_directory_counts", "scim_group_members",
-                "scim_groups", "scim_requests", "scim_tokens", "scim_user_emails", "scim_users", "tiers", "users",
+                "scim_groups", "scim_requests", "scim_tokens", "scim_user_emails", "scim_users", "siem_dead_letters",
+                "siem_integrations", "tiers", "users",
                 "webhook_deliveries", "webhook_endpoints",
             ])
     }

@@ -22,6 +22,8 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var auth = AuthConfiguration()
     /// `webhooks.*`
     public var webhooks = WebhooksConfiguration()
+    /// `siem.*`
+    public var siem = SiemConfiguration()
     /// `retention.*`
     public var retention = RetentionConfiguration()
     /// `outbound.allowlist`: CIDRs that outbound delivery may reach although private or loopback.

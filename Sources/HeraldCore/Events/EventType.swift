@@ -73,6 +73,12 @@ public struct EventType: Sendable, Hashable, Codable, CustomStringConvertible, E
     public static let directoryGroupUserAdded: EventType = "directory.group.user_added"
     public static let directoryGroupUserRemoved: EventType = "directory.group.user_removed"
 
+    public static let siemIntegrationCreated: EventType = "siem.integration.created"
+    public static let siemIntegrationUpdated: EventType = "siem.integration.updated"
+    public static let siemIntegrationDeleted: EventType = "siem.integration.deleted"
+    public static let siemIntegrationPaused: EventType = "siem.integration.paused"
+    public static let siemIntegrationError: EventType = "siem.integration.error"
+
     public static let authLoginSucceeded: EventType = "auth.login.succeeded"
     public static let authLoginFailed: EventType = "auth.login.failed"
     public static let authMFAFailed: EventType = "auth.mfa.failed"

@@ -39,6 +39,15 @@ public enum Timestamp {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Formats a date as RFC 3339 UTC with milliseconds (`2025-01-15T10:30:00.123Z`): SIEM timestamps.
+    public static func formatMilliseconds(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let fraction = String(ms - seconds * 1000)
+        let whole = format(Date(timeIntervalSince1970: Double(seconds)))
+        return whole.dropLast() + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
+    }
+
     /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).
     static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
         let z = days + 719_468

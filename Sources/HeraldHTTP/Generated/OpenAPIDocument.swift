@@ -25,8 +25,9 @@ info:
 
     This document covers platform administration (tiers, organizations, owners, users, MFA,
     audit log, analytics, API keys, the job queue), the caller's own account and API keys,
-    organizations with their members, invitations, audit logs and webhooks, and event ingest.
-    SCIM tokens, SIEM, SMTP, mail and templates are added by later increments.
+    organizations with their members, invitations, audit logs, webhooks, SCIM set-up, SIEM
+    integrations and risk events, and event ingest. SMTP, mail and templates are added by later
+    increments.
 servers:
   - url: http://127.0.0.1:8081
     description: Default admin listener (loopback)
@@ -50,6 +51,11 @@ tags:
       An organization's SCIM set-up (admins and the owner): tokens for identity providers, the SCIM request log,
       and the directory users it provisioned. SCIM 2.0 itself (RFC 7643/7644) is served on the public listener
       under `/scim/v2` and described in docs/scim.md.
+  - name: siem
+    description: |
+      SIEM integrations: an organization's (admins and the owner) forward its events; platform-wide ones
+      (platform owners) forward every event. Each integration names a connector (`connectors/<id>.json`), keeps
+      its own cursor into the event log, and its credentials are write-only.
   - name: operations
     description: Health, readiness, metrics and this document (no authentication).
 
@@ -1173,6 +1179,247 @@ paths:
       responses:
         '204':
           description: The key was revoked.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+
+  # ---------------------------------------------------------------- platform: SIEM
+  /api/platform/siem:
+    get:
+      operationId: listPlatformSiemIntegrations
+      summary: List the platform-wide SIEM integrations
+      description: Platform-wide integrations receive every organization's events and the platform's own.
+      tags: [siem]
+      responses:
+        '200':
+          description: The integrations, newest first (credentials are never returned).
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/SiemIntegration'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    post:
+      operationId: createPlatformSiemIntegration
+      summary: Create a SIEM integration (platform-wide)
+      description: |
+        The integration is checked against its connector's manifest (`connectors/<provider>.json`): the endpoint's
+        scheme, the credentials it needs and knows, the schemas and the options it takes. `endpoint` must be `https`
+        (plain `http`, or syslog `tcp://`, only to an IP literal or `localhost` inside the outbound allow-list); the
+        address is vetted again on every send. Forwarding starts with the events that come next (a replay reaches
+        back). Records `siem.integration.created` (never with the credentials).
+      tags: [siem]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SiemIntegrationCreate'
+      responses:
+        '201':
+          description: The integration (without its credentials).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SiemIntegration'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/platform/siem/{id}:
+    parameters:
+      - $ref: '#/components/parameters/Id'
+    get:
+      operationId: getPlatformSiemIntegration
+      summary: Get a SIEM integration (platform-wide)
+      tags: [siem]
+      responses:
+        '200':
+          description: The integration (without its credentials).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SiemIntegration'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    patch:
+      operationId: updatePlatformSiemIntegration
+      summary: Update, pause or resume a SIEM integration (platform-wide)
+      description: |
+        Absent fields are left alone; the result is checked like a new integration. `credentials`, when given,
+        replace the stored ones whole; without it they are kept. `enabled: false` pauses forwarding (the cursor
+        waits; nothing is lost) and records `siem.integration.paused`; other changes, `enabled: true` included,
+        record `siem.integration.updated`. A change of endpoint, credentials or options, or `enabled: true`,
+        clears a `disabled_reason`.
+      tags: [siem]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SiemIntegrationUpdate'
+      responses:
+        '200':
+          description: The updated integration.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SiemIntegration'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    delete:
+      operationId: deletePlatformSiemIntegration
+      summary: Delete a SIEM integration (platform-wide)
+      description: Cancels its pending flush. Records `siem.integration.deleted`.
+      tags: [siem]
+      responses:
+        '204':
+          description: The integration was deleted.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/platform/siem/{id}/test:
+    parameters:
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: testPlatformSiemIntegration
+      summary: Send a test event to the integration's destination (platform-wide)
+      description: |
+        Sends one synthetic `siem.test` event (not an event of the log) to the destination through the forwarder's
+        own connector code, with the stored credentials, and waits for the answer (at most 10 s). `success` is
+        true when the destination took it; otherwise `status_code`, the vendor's own `vendor_code` (e.g. Splunk
+        HEC's `code`) and `message` say why. Works on a paused integration too; records nothing.
+      tags: [siem]
+      responses:
+        '200':
+          description: The destination's answer.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SiemTestResult'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '503':
+          $ref: '#/components/responses/SiemUnavailable'
+  /api/platform/siem/{id}/replay:
+    parameters:
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: replayPlatformSiemIntegration
+      summary: Forward every event again since a time (platform-wide)
+      description: |
+        Moves the integration's cursor back to just before the first event in its scope that occurred at or
+        after `since` (never forward) and schedules a flush; the integration's filter applies as usual.
+        Records `siem.integration.updated`.
+      tags: [siem]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [since]
+              properties:
+                since:
+                  $ref: '#/components/schemas/DateOrDateTime'
+      responses:
+        '202':
+          description: The replay is scheduled.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SiemReplayResult'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/platform/siem/{id}/dead-letters:
+    parameters:
+      - $ref: '#/components/parameters/Id'
+    get:
+      operationId: listPlatformSiemDeadLetters
+      summary: Events the destination could not take (platform-wide)
+      description: |
+        Events set aside with the reason (over the connector's size limit, refused one by one) so that the
+        cursor could move on; `dropped_events` counts them. Newest first.
+      tags: [siem]
+      parameters:
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 1000
+            default: 100
+      responses:
+        '200':
+          description: The dead letters.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/SiemDeadLetter'
         '400':
           $ref: '#/components/responses/BadRequest'
         '401':
@@ -2526,6 +2773,311 @@ paths:
           $ref: '#/components/responses/NotFound'
         '429':
           $ref: '#/components/responses/TooManyRequests'
+
+  # ---------------------------------------------------------------- organizations: SIEM
+  /api/organizations/{slug}/siem:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: listSiemIntegrations
+      summary: List the organization's SIEM integrations (admin or owner)
+      tags: [siem]
+      responses:
+        '200':
+          description: The integrations, newest first (credentials are never returned).
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/SiemIntegration'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    post:
+      operationId: createSiemIntegration
+      summary: Create a SIEM integration (admin or owner)
+      description: |
+        The integration is checked against its connector's manifest (`connectors/<provider>.json`): the endpoint's
+        scheme, the credentials it needs and knows, the schemas and the options it takes. `endpoint` must be `https`
+        (plain `http`, or syslog `tcp://`, only to an IP literal or `localhost` inside the outbound allow-list); the
+        address is vetted again on every send. Forwarding starts with the events that come next (a replay reaches
+        back). Records `siem.integration.created` (never with the credentials).
+      tags: [siem]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SiemIntegrationCreate'
+      responses:
+        '201':
+          description: The integration (without its credentials).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SiemIntegration'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/siem/{id}:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    get:
+      operationId: getSiemIntegration
+      summary: Get a SIEM integration (admin or owner)
+      tags: [siem]
+      responses:
+        '200':
+          description: The integration (without its credentials).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SiemIntegration'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    patch:
+      operationId: updateSiemIntegration
+      summary: Update, pause or resume a SIEM integration (admin or owner)
+      description: |
+        Absent fields are left alone; the result is checked like a new integration. `credentials`, when given,
+        replace the stored ones whole; without it they are kept. `enabled: false` pauses forwarding (the cursor
+        waits; nothing is lost) and records `siem.integration.paused`; other changes, `enabled: true` included,
+        record `siem.integration.updated`. A change of endpoint, credentials or options, or `enabled: true`,
+        clears a `disabled_reason`.
+      tags: [siem]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SiemIntegrationUpdate'
+      responses:
+        '200':
+          description: The updated integration.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SiemIntegration'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    delete:
+      operationId: deleteSiemIntegration
+      summary: Delete a SIEM integration (admin or owner)
+      description: Cancels its pending flush. Records `siem.integration.deleted`.
+      tags: [siem]
+      responses:
+        '204':
+          description: The integration was deleted.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/siem/{id}/test:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: testSiemIntegration
+      summary: Send a test event to the integration's destination (admin or owner)
+      description: |
+        Sends one synthetic `siem.test` event (not an event of the log) to the destination through the forwarder's
+        own connector code, with the stored credentials, and waits for the answer (at most 10 s). `success` is
+        true when the destination took it; otherwise `status_code`, the vendor's own `vendor_code` (e.g. Splunk
+        HEC's `code`) and `message` say why. Works on a paused integration too; records nothing.
+      tags: [siem]
+      responses:
+        '200':
+          description: The destination's answer.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SiemTestResult'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '503':
+          $ref: '#/components/responses/SiemUnavailable'
+  /api/organizations/{slug}/siem/{id}/replay:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: replaySiemIntegration
+      summary: Forward the organization's events again since a time (admin or owner)
+      description: |
+        Moves the integration's cursor back to just before the first event in its scope that occurred at or
+        after `since` (never forward) and schedules a flush; the integration's filter applies as usual.
+        Records `siem.integration.updated`.
+      tags: [siem]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [since]
+              properties:
+                since:
+                  $ref: '#/components/schemas/DateOrDateTime'
+      responses:
+        '202':
+          description: The replay is scheduled.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SiemReplayResult'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/siem/{id}/dead-letters:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    get:
+      operationId: listSiemDeadLetters
+      summary: Events the destination could not take (admin or owner)
+      description: |
+        Events set aside with the reason (over the connector's size limit, refused one by one) so that the
+        cursor could move on; `dropped_events` counts them. Newest first.
+      tags: [siem]
+      parameters:
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 1000
+            default: 100
+      responses:
+        '200':
+          description: The dead letters.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/SiemDeadLetter'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/security/risk-events:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: getRiskEvents
+      summary: The organization's risk events, newest first (admin or owner)
+      description: The `risk.*` events the SSO core ingested for this organization (`POST /api/events`).
+      tags: [organizations]
+      parameters:
+        - name: severity
+          in: query
+          description: Only events of exactly this severity.
+          schema:
+            $ref: '#/components/schemas/Severity'
+        - name: type
+          in: query
+          description: Only events of this type (a `risk.*` type).
+          schema:
+            type: string
+            pattern: '^risk\.'
+            maxLength: 100
+            examples: [risk.impossible_travel]
+        - name: since
+          in: query
+          description: Only events that occurred at or after this date (UTC midnight) or date-time.
+          schema:
+            $ref: '#/components/schemas/DateOrDateTime'
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 1000
+            default: 100
+      responses:
+        '200':
+          description: The risk events.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/RiskEvent'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
 components:
   securitySchemes:
     bearerAuth:
@@ -2674,6 +3226,12 @@ components:
           description: Seconds to wait before retrying.
           schema:
             type: integer
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Error'
+    SiemUnavailable:
+      description: SIEM forwarding is not running in this process (no sender for the test event).
       content:
         application/json:
           schema:
@@ -3250,6 +3808,274 @@ components:
             $ref: '#/components/schemas/DeliveryAttempt'
         next_attempt_at:
           $ref: '#/components/schemas/NullableTimestamp'
+
+    SiemSchema:
+      type: string
+      enum: [native, ocsf, ecs, cef, leef]
+      description: |
+        The shape of a forwarded event: `native` (Herald's event JSON), `ocsf` (Open Cybersecurity Schema Framework),
+        `ecs` (Elastic Common Schema), `cef` (ArcSight CEF line), `leef` (QRadar LEEF 2.0 line). Each connector takes
+        a subset (Elasticsearch and OpenSearch: `ecs`, `native`, `ocsf`).
+    SiemIntegrationStatus:
+      type: string
+      enum: [active, paused, error]
+      description: >-
+        `paused` while `enabled` is false; `error` when the destination refused the integration for good
+        (`disabled_reason`) or the latest attempt failed; `active` otherwise.
+    SiemProvider:
+      type: string
+      minLength: 1
+      maxLength: 100
+      description: |
+        A connector id: the name of a manifest under the daemon's connectors directory. Shipped: `splunk-hec`,
+        `datadog`, `elasticsearch`, `opensearch`, `sumo-logic`, `syslog`, `http` (NDJSON) and `http-json-array`.
+      examples: [splunk-hec]
+    SiemEndpoint:
+      type: string
+      maxLength: 2048
+      description: |
+        The base URL of an HTTP connector (the connector adds its path, e.g. `/services/collector/event`), or
+        `tcp://host:port` / `tls://host:port` for syslog. `https` (or `tls`) is required; plain `http` and `tcp`
+        only to an IP literal or `localhost` inside the outbound allow-list. Empty for `sumo-logic`, whose URL is
+        its `url` credential. When absent on create, the connector's default (Datadog's US1 intake) or empty.
+      examples: ['https://splunk.example.com:8088']
+    SiemCredentials:
+      type: object
+      writeOnly: true
+      description: |
+        Write-only secrets, sealed at rest and never returned (`credentials_set` names those stored). The names
+        the connector knows: `{token}` for `splunk-hec`; `{api_key}` for `datadog`; `{api_key}` or
+        `{username, password}` for `elasticsearch`/`opensearch`; `{url}` for `sumo-logic`; `{token}` or
+        `{header_name, header_value}` for `http`/`http-json-array`; optional `{ca_pem, cert_pem, key_pem}` for
+        syslog over TLS. An unknown name is refused. Values are at most 16 KiB without control characters
+        (`*_pem` values may hold line breaks).
+      additionalProperties:
+        type: string
+        maxLength: 16384
+      examples: [{token: 6f1a0c9e-3b2d-4c5e-9f80-2a1b3c4d5e6f}]
+    SiemOptions:
+      type: object
+      description: |
+        Connector options that are not secret, each at most 200 characters: `splunk-hec`: `index`, `source`,
+        `sourcetype`, `host`; `datadog`: `service`, `ddsource`, `ddtags`, `host`; `elasticsearch`/`opensearch`:
+        `index`; `syslog`: `facility` (0 to 23), `host`. An option the connector does not take is refused.
+      additionalProperties:
+        type: string
+        maxLength: 200
+      examples: [{index: herald}]
+    SiemIntegrationName:
+      type: string
+      minLength: 1
+      maxLength: 100
+      description: At most 100 characters without control characters; on create, the connector's name by default.
+      examples: [Splunk (production)]
+    SiemIntegration:
+      type: object
+      required:
+        - id
+        - org_id
+        - provider
+        - name
+        - endpoint
+        - credentials_set
+        - event_types
+        - min_severity
+        - schema
+        - options
+        - enabled
+        - status
+        - disabled_reason
+        - last_success_at
+        - last_error
+        - last_error_at
+        - lag_events
+        - lag_seconds
+        - dropped_events
+        - created_at
+        - updated_at
+      properties:
+        id:
+          type: string
+        org_id:
+          type: [string, 'null']
+          description: The organization whose events it forwards; null for a platform-wide integration.
+        provider:
+          type: string
+          description: The connector id.
+        name:
+          type: string
+        endpoint:
+          type: string
+          description: Empty for a connector that takes its URL from a credential (`sumo-logic`).
+        credentials_set:
+          type: array
+          description: The names of the stored credentials, sorted (their values are write-only).
+          items:
+            type: string
+        event_types:
+          type: array
+          description: Exact event types or `prefix.*` patterns; empty = every type.
+          items:
+            type: string
+        min_severity:
+          $ref: '#/components/schemas/Severity'
+        schema:
+          $ref: '#/components/schemas/SiemSchema'
+        options:
+          type: object
+          additionalProperties:
+            type: string
+        enabled:
+          type: boolean
+        status:
+          $ref: '#/components/schemas/SiemIntegrationStatus'
+        disabled_reason:
+          type: [string, 'null']
+          description: >-
+            Why forwarding stopped (the destination refused the credentials or the configuration, e.g. Splunk HEC
+            "Invalid token"); cleared by an update of endpoint, credentials or options, or by `enabled: true`.
+        last_success_at:
+          $ref: '#/components/schemas/NullableTimestamp'
+        last_error:
+          type: [string, 'null']
+        last_error_at:
+          $ref: '#/components/schemas/NullableTimestamp'
+        lag_events:
+          type: integer
+          minimum: 0
+          description: Events in the integration's scope after its cursor (before its filter).
+        lag_seconds:
+          type: number
+          minimum: 0
+          description: Age of the oldest of those events; 0 when caught up.
+        dropped_events:
+          type: integer
+          minimum: 0
+          description: Events set aside as dead letters.
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+        updated_at:
+          $ref: '#/components/schemas/Timestamp'
+    SiemIntegrationCreate:
+      type: object
+      required: [provider]
+      properties:
+        provider:
+          $ref: '#/components/schemas/SiemProvider'
+        name:
+          $ref: '#/components/schemas/SiemIntegrationName'
+        endpoint:
+          $ref: '#/components/schemas/SiemEndpoint'
+        credentials:
+          $ref: '#/components/schemas/SiemCredentials'
+        event_types:
+          $ref: '#/components/schemas/EventTypePatterns'
+        min_severity:
+          $ref: '#/components/schemas/Severity'
+        schema:
+          $ref: '#/components/schemas/SiemSchema'
+        options:
+          $ref: '#/components/schemas/SiemOptions'
+        enabled:
+          type: boolean
+          default: true
+      example:
+        provider: splunk-hec
+        name: Splunk (production)
+        endpoint: https://splunk.example.com:8088
+        credentials:
+          token: 6f1a0c9e-3b2d-4c5e-9f80-2a1b3c4d5e6f
+        event_types: [member.*, organization.*, risk.*]
+        min_severity: low
+        schema: ocsf
+        options:
+          index: herald
+        enabled: true
+    SiemIntegrationUpdate:
+      type: object
+      description: The provider is fixed at creation.
+      properties:
+        name:
+          $ref: '#/components/schemas/SiemIntegrationName'
+        endpoint:
+          $ref: '#/components/schemas/SiemEndpoint'
+        credentials:
+          $ref: '#/components/schemas/SiemCredentials'
+        event_types:
+          $ref: '#/components/schemas/EventTypePatterns'
+        min_severity:
+          $ref: '#/components/schemas/Severity'
+        schema:
+          $ref: '#/components/schemas/SiemSchema'
+        options:
+          $ref: '#/components/schemas/SiemOptions'
+        enabled:
+          type: boolean
+      example:
+        name: Splunk (EU)
+        min_severity: medium
+        enabled: true
+    SiemTestResult:
+      type: object
+      required: [success, status_code, vendor_code, message, latency_ms]
+      properties:
+        success:
+          type: boolean
+        status_code:
+          type: [integer, 'null']
+          description: The destination's HTTP status; null when there is none (syslog, no answer).
+        vendor_code:
+          type: [integer, 'null']
+          description: The vendor's own error code in the answer (Splunk HEC's `code`), when there is one.
+        message:
+          type: string
+        latency_ms:
+          type: integer
+          minimum: 0
+    SiemReplayResult:
+      type: object
+      required: [events]
+      properties:
+        events:
+          $ref: '#/components/schemas/Count'
+      description: The events in the integration's scope after the moved cursor (before its filter).
+    SiemDeadLetter:
+      type: object
+      required: [event_id, event_type, reason, created_at]
+      properties:
+        event_id:
+          type: string
+        event_type:
+          type: string
+        reason:
+          type: string
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+
+    RiskEvent:
+      type: object
+      required: [id, type, severity, user_id, email, ip_address, user_agent, data, occurred_at]
+      properties:
+        id:
+          type: string
+        type:
+          type: string
+          examples: [risk.impossible_travel]
+        severity:
+          $ref: '#/components/schemas/Severity'
+        user_id:
+          type: [string, 'null']
+          description: The SSO core's user id.
+        email:
+          type: [string, 'null']
+        ip_address:
+          type: [string, 'null']
+        user_agent:
+          type: [string, 'null']
+        data:
+          type: object
+        occurred_at:
+          $ref: '#/components/schemas/Timestamp'
 
     JobState:
       type: string

@@ -57,6 +57,18 @@ struct ConfigurationKey: Sendable, Hashable {
         webhookRetrySchedule, webhookRetryJitter, webhookRequestTimeout, webhookConnectTimeout,
         webhookAutoDisableAfter, webhookRotationGrace, webhookConcurrencyPerEndpoint, webhookWorkers,
     ]
+    static let siemConnectorsDirectory = ConfigurationKey("siem.connectors_dir")
+    static let siemRequestTimeout = ConfigurationKey("siem.request_timeout_seconds")
+    static let siemConnectTimeout = ConfigurationKey("siem.connect_timeout_seconds")
+    static let siemFlushDelay = ConfigurationKey("siem.flush_delay_ms")
+    static let siemRetrySchedule = ConfigurationKey("siem.retry_schedule_seconds", .list)
+    static let siemWorkers = ConfigurationKey("siem.workers")
+
+    /// The `siem.*` keys, in the order of the example file.
+    static let siem: [ConfigurationKey] = [
+        siemConnectorsDirectory, siemRequestTimeout, siemConnectTimeout, siemFlushDelay, siemRetrySchedule,
+        siemWorkers,
+    ]
     static let retentionFinishedJobs = ConfigurationKey("retention.finished_jobs_seconds")
     static let retentionEvents = ConfigurationKey("retention.events_seconds")
     static let retentionInterval = ConfigurationKey("retention.interval_seconds")
@@ -89,7 +101,7 @@ struct ConfigurationKey: Sendable, Hashable {
         [stateDirectory] + publicListener.all + adminListener.all + [
             logLevel, logFormat, maxBodyBytes, authFailures, authFailureWindow, autoApprove, defaultTier,
             jwtIssuer, jwtAudience, jwtHS256Secret, jwtPublicKeys,
-        ] + webhooks + [
+        ] + webhooks + siem + [
             outboundAllowlist, retentionFinishedJobs, retentionEvents, retentionInterval, databaseSynchronous,
             shutdownGrace, bootstrapAdminEmail,
         ]

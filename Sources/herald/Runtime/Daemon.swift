@@ -28,7 +28,7 @@ struct Daemon {
         let masterKey = try MasterKey.load(
             credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"],
             stateDirectory: state.path)
-        let delivery = DeliveryRuntime(database: database, configuration: configuration, masterKey: masterKey)
+        let delivery = try DeliveryRuntime(database: database, configuration: configuration, masterKey: masterKey)
         let store = delivery.store
         try await bootstrapPlatformOwner(store: store, state: state, logger: logger)
 
@@ -40,7 +40,8 @@ struct Daemon {
             limiter: FailedAuthenticationLimiter(
                 allowance: configuration.limits.authFailures,
                 window: .seconds(configuration.limits.authFailureWindowSeconds)),
-            jobs: delivery.jobs, wakeDeliveries: delivery.wakeDeliveries)
+            jobs: delivery.jobs, wakeDeliveries: delivery.wakeDeliveries, siemConnectors: delivery.siemConnectors,
+            siemTester: delivery.siemTester)
 
         let publicTLS = try tlsMaterial(configuration.publicListener)
         let adminTLS = try tlsMaterial(configuration.adminListener)
@@ -78,9 +79,11 @@ struct Daemon {
         do {
             try await group.run()
         } catch {
+            await delivery.siemTransports.shutdown()
             await delivery.clients.shutdown()
             throw error
         }
+        await delivery.siemTransports.shutdown()
         await delivery.clients.shutdown()
         logger.info("stopped")
     }

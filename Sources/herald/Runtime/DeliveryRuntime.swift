@@ -6,8 +6,8 @@ import Logging
 import Synchronization
 
 /// The delivery side of `herald serve`: the store (with its sealer and commit hooks), the job store on the
-/// same database, the job processor with the webhook deliverer, the fan-out and retention services and the
-/// outbound clients.
+/// same database, the job processor with the webhook deliverer and the SIEM forwarder, the fan-out and retention
+/// services, the outbound clients and the SIEM transports.
 ///
 /// The store's hooks need the dispatcher and the dispatcher's handler needs the store, so the jobs hook
 /// goes through a ``DispatcherWake`` that is attached once the processor exists.
@@ -18,11 +18,15 @@ struct DeliveryRuntime {
     let fanOut: FanOutService
     let retention: RetentionService
     let clients: OutboundHTTPClients
+    let siemTransports: SiemTransports
+    let siemConnectors: SiemConnectorCatalogue
+    let siemTester: SiemTester
 
     /// Wakes the job dispatcher (after the API enqueued jobs).
     var wakeDeliveries: @Sendable () -> Void { processor.dispatcher.wake }
 
-    init(database: SQLiteDatabase, configuration: HeraldConfiguration, masterKey: MasterKey) {
+    /// - Throws: when the SIEM connector manifests cannot be loaded.
+    init(database: SQLiteDatabase, configuration: HeraldConfiguration, masterKey: MasterKey) throws {
         let webhooks = configuration.webhooks
         let retryPolicy = Self.retryPolicy(webhooks)
         let signal = FanOutService.Signal()
@@ -46,13 +50,27 @@ struct DeliveryRuntime {
                 allowList: CIDR.parseList(configuration.outboundAllowlist).ranges,
                 resolutionTimeout: .milliseconds(Int64(configuration.webhooks.connectTimeoutSeconds * 1000))),
             clients: clients, cache: endpoints, logger: Logger(label: "herald.webhooks"))
+        let siem = configuration.siem
+        let siemConnectors = try ConnectorsDirectory.load(configured: siem.connectorsDirectory)
+        let siemTransports = SiemTransports(
+            addressGuard: OutboundAddressGuard(
+                allowList: CIDR.parseList(configuration.outboundAllowlist).ranges,
+                resolutionTimeout: .milliseconds(Int64(siem.connectTimeoutSeconds * 1000))),
+            clients: clients, requestTimeout: .milliseconds(Int64(siem.requestTimeoutSeconds * 1000)),
+            connectTimeout: .milliseconds(Int64(siem.connectTimeoutSeconds * 1000)))
+        let siemRetryPolicy = RetryPolicy(
+            schedule: siem.retryScheduleSeconds.map { .milliseconds(Int64(($0 * 1000).rounded())) }, jitter: 0.1)
+        let forwarder = SiemForwarder(
+            store: store, catalogue: siemConnectors, transports: siemTransports, logger: Logger(label: "herald.siem"))
         // In-flight deliveries get half of the graceful shutdown (the listeners stop first); what is cut short
         // keeps its lease and runs again after a restart.
         let processor = JobProcessor(
             store: jobs,
             kinds: [
                 .webhookDelivery: JobKindConfiguration(
-                    handler: deliverer, concurrency: webhooks.workers, retryPolicy: retryPolicy)
+                    handler: deliverer, concurrency: webhooks.workers, retryPolicy: retryPolicy),
+                .siemFlush: JobKindConfiguration(
+                    handler: forwarder, concurrency: siem.workers, retryPolicy: siemRetryPolicy),
             ],
             configuration: JobDispatcherConfiguration(
                 shutdownDeadline: .milliseconds(Int64(configuration.shutdownGraceSeconds * 500)),
@@ -65,10 +83,20 @@ struct DeliveryRuntime {
         self.jobs = jobs
         self.processor = processor
         self.clients = clients
+        self.siemTransports = siemTransports
+        self.siemConnectors = siemConnectors
+        // The test route answers within 10 s (or the request timeout when shorter).
+        self.siemTester = SiemTester(
+            catalogue: siemConnectors, transports: siemTransports,
+            timeout: .milliseconds(Int64(min(10, siem.requestTimeoutSeconds) * 1000)))
         self.retention = RetentionService(
             jobs: jobs, events: store, configuration: configuration.retention, logger: Logger(label: "herald.retention"))
         self.fanOut = FanOutService(
-            store: store, signal: signal, wakeDeliveries: processor.dispatcher.wake,
+            store: store,
+            siem: FanOutService.SiemScheduling(
+                store: store, flushDelay: .milliseconds(Int64(siem.flushDelayMilliseconds)),
+                maxAttempts: SiemConfiguration.flushMaxAttempts),
+            signal: signal, wakeDeliveries: processor.dispatcher.wake,
             logger: Logger(label: "herald.fanout"))
     }
 

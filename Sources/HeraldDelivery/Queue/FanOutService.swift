@@ -3,9 +3,11 @@ import HeraldCore
 import Logging
 import ServiceLifecycle
 
-/// Turns new events into webhook delivery jobs until graceful shutdown.
+/// Turns new events into jobs until graceful shutdown: webhook deliveries, and a flush for every SIEM integration
+/// with events after its cursor.
 ///
-/// It runs ``WebhookStore/fanOut(batchSize:)`` until nothing is left whenever it is signalled (the store's
+/// It runs ``WebhookStore/fanOut(batchSize:)`` until nothing is left, then ``SiemStore/scheduleSiemFlushes(runAt:maxAttempts:)``,
+/// whenever it is signalled (the store's
 /// commit hook calls ``Signal/notify()`` after a transaction that recorded events) and at least once a
 /// second (events written by another process, a missed signal). After jobs were enqueued it wakes the
 /// job dispatcher so they start at once.
@@ -25,7 +27,22 @@ public struct FanOutService: Service {
         }
     }
 
+    /// When SIEM flushes are scheduled: how long a new flush waits (so that a burst goes in one batch) and its
+    /// attempts before it is dead (a dead flush is replaced at the next pass; the cursor holds the events).
+    public struct SiemScheduling: Sendable {
+        public var store: any SiemStore
+        public var flushDelay: Duration
+        public var maxAttempts: Int
+
+        public init(store: any SiemStore, flushDelay: Duration, maxAttempts: Int) {
+            self.store = store
+            self.flushDelay = flushDelay
+            self.maxAttempts = maxAttempts
+        }
+    }
+
     let store: any WebhookStore
+    let siem: SiemScheduling?
     let signal: Signal
     let wakeDeliveries: @Sendable () -> Void
     let batchSize: Int
@@ -37,11 +54,13 @@ public struct FanOutService: Service {
     ///   - wakeDeliveries: wakes the job dispatcher (`JobDispatcher.wake`).
     ///   - batchSize: events per fan-out transaction.
     ///   - interval: the longest wait between passes without a signal.
+    ///   - siem: SIEM flush scheduling (nil: none).
     public init(
-        store: any WebhookStore, signal: Signal, wakeDeliveries: @escaping @Sendable () -> Void, batchSize: Int = 500,
+        store: any WebhookStore, siem: SiemScheduling? = nil, signal: Signal, wakeDeliveries: @escaping @Sendable () -> Void, batchSize: Int = 500,
         interval: Duration = .seconds(1), logger: Logger = Logger(label: "herald.fanout")
     ) {
         self.store = store
+        self.siem = siem
         self.signal = signal
         self.wakeDeliveries = wakeDeliveries
         self.batchSize = max(1, batchSize)
@@ -87,6 +106,18 @@ public struct FanOutService: Service {
             } catch {
                 logger.error("fan-out failed; retrying at the next pass", metadata: ["error": "\(error)"])
                 break
+            }
+        }
+        if let siem, !Task.isCancelled {
+            do {
+                let runAt = Date().addingTimeInterval(siem.flushDelay.inSeconds)
+                let scheduled = try await siem.store.scheduleSiemFlushes(runAt: runAt, maxAttempts: siem.maxAttempts)
+                if scheduled > 0 {
+                    total += scheduled
+                    wakeDeliveries()
+                }
+            } catch {
+                logger.error("scheduling SIEM flushes failed; retrying at the next pass", metadata: ["error": "\(error)"])
             }
         }
         return total

@@ -1,0 +1,83 @@
+import Foundation
+import HeraldCore
+
+/// The next run of an integration's events after its cursor, rendered and encoded for its wire, within the
+/// connector's batch limits.
+struct SiemBatch: Sendable {
+    struct Item: Sendable {
+        var sequence: Int64
+        var eventId: String
+        var eventType: String
+        var bytes: [UInt8]
+    }
+
+    var items: [Item]
+    /// Events set aside while building (over the per-event limit).
+    var deadLetters: [SiemDeadLetter]
+    /// The last event the batch accounts for (sent, skipped by the filter, or set aside): the cursor's next
+    /// position once the items are delivered.
+    var through: Int64
+    /// Whether the scope had nothing more after ``through`` when the batch was read.
+    var reachedEnd: Bool
+
+    /// Builds the batch after `cursor`: reads events in scope in pages, keeps those the filter passes, encodes
+    /// them, and stops at the first event that would break a limit (it starts the next batch) or once
+    /// `scanLimit` events were read.
+    static func next(
+        after cursor: Int64, integration: SiemIntegration, connector: SiemConnector, encoder: SiemWireEncoder,
+        store: any SiemStore, scanLimit: Int = 20_000, now: Date
+    ) async throws -> SiemBatch {
+        let limits = connector.batch
+        var batch = SiemBatch(items: [], deadLetters: [], through: cursor, reachedEnd: false)
+        var bytes = encoder.framingOverhead(items: 0)
+        var scanned = 0
+        let page = min(max(limits.maxEvents, 100), 2000)
+        while scanned < scanLimit {
+            let events = try await store.siemEvents(orgId: integration.orgId, after: batch.through, limit: page)
+            scanned += events.count
+            for event in events {
+                if batch.items.count >= limits.maxEvents { return batch }
+                guard integration.matches(event) else {
+                    batch.through = event.sequence
+                    continue
+                }
+                let rendering = integration.schema.render(event, producer: encoder.producer)
+                var item = encoder.item(for: event, rendering: rendering, now: now)
+                if item.count > limits.maxEventBytes {
+                    switch connector.oversizeEvent {
+                    case .truncate:
+                        item = truncated(item, to: limits.maxEventBytes)
+                    case .deadLetter:
+                        batch.deadLetters.append(
+                            SiemDeadLetter(
+                                eventSequence: event.sequence, eventId: event.id, eventType: event.type,
+                                reason: "the event is \(item.count) bytes on the \(connector.wire.rawValue) wire; "
+                                    + "\(connector.name) takes at most \(limits.maxEventBytes)",
+                                createdAt: now))
+                        batch.through = event.sequence
+                        continue
+                    }
+                }
+                let added = item.count + (batch.items.isEmpty ? 0 : encoder.framingOverhead(items: 2) - encoder.framingOverhead(items: 1))
+                if !batch.items.isEmpty && bytes + added > limits.maxBytes { return batch }
+                bytes += added
+                batch.items.append(Item(sequence: event.sequence, eventId: event.id, eventType: event.type, bytes: item))
+                batch.through = event.sequence
+            }
+            if events.count < page {
+                batch.reachedEnd = true
+                return batch
+            }
+        }
+        return batch
+    }
+
+    /// The first `limit` bytes, cut back to a UTF-8 character boundary.
+    static func truncated(_ bytes: [UInt8], to limit: Int) -> [UInt8] {
+        guard bytes.count > limit else { return bytes }
+        var end = limit
+        // Continuation bytes are 10xxxxxx: step back to the start of the character that would be cut.
+        while end > 0 && bytes[end] & 0xC0 == 0x80 { end -= 1 }
+        return Array(bytes[..<end])
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import HeraldCore
+
+/// Turns rendered events into the bytes of one wire kind: each event's own item (a HEC envelope, a Datadog log
+/// entry, a `_bulk` action and document pair, a line), and the request body that frames a run of items.
+///
+/// Every item carries the event's stable id (HEC `fields.event_id`, Datadog `event_id`, the `_bulk` `_id`), so
+/// that destinations and their users can drop the duplicates that at-least-once delivery allows.
+struct SiemWireEncoder: Sendable {
+    let wire: SiemWireKind
+    let schema: SiemSchema
+    let producer: SiemProducer
+    /// The integration's options over the connector's defaults.
+    let options: [String: String]
+    /// The `host` of HEC envelopes and Datadog entries, and the syslog HOSTNAME.
+    let hostname: String
+    /// For Datadog: events older than this keep their time in the message only (the intake refuses older
+    /// timestamps).
+    static let datadogTimestampWindow: TimeInterval = 17 * 3600
+
+    init(connector: SiemConnector, integration: SiemIntegration, hostname: String, producer: SiemProducer = SiemProducer()) {
+        self.wire = connector.wire
+        self.schema = integration.schema
+        self.producer = producer
+        self.options = connector.options.merging(integration.options) { _, chosen in chosen }
+        self.hostname = options["host"].flatMap { $0.isEmpty ? nil : $0 } ?? hostname
+    }
+
+    private func option(_ name: String) -> String? {
+        guard let value = options[name], !value.isEmpty else { return nil }
+        return value.replacingOccurrences(of: "{schema}", with: schema.rawValue)
+    }
+
+    /// The bytes of one event on this wire (without the body's framing), for sizing and sending.
+    func item(for event: Event, rendering: SiemRendering, now: Date) -> [UInt8] {
+        switch wire {
+        case .splunkHEC:
+            var envelope: [String: JSONValue] = [
+                "time": .number((event.occurredAt.timeIntervalSince1970 * 1000).rounded() / 1000),
+                "host": .string(hostname),
+                "source": .string(option("source") ?? "herald"),
+                "sourcetype": .string(option("sourcetype") ?? "herald:\(schema.rawValue)"),
+                "event": rendering.jsonValue,
+                "fields": .object(identityFields(of: event)),
+            ]
+            if let index = option("index") { envelope["index"] = .string(index) }
+            return JSONValue.object(envelope).serialized(sortedKeys: true)
+        case .datadogLogs:
+            var entry: [String: JSONValue] = [
+                "ddsource": .string(option("ddsource") ?? "herald"),
+                "service": .string(option("service") ?? "herald"),
+                "hostname": .string(hostname),
+                "message": .string(String(decoding: rendering.bytes, as: UTF8.self)),
+                "event_id": .string(event.id),
+                "event_type": .string(event.type),
+            ]
+            if let tags = option("ddtags") { entry["ddtags"] = .string(tags) }
+            if let orgId = event.orgId { entry["org_id"] = .string(orgId) }
+            if now.timeIntervalSince(event.occurredAt) < Self.datadogTimestampWindow {
+                entry["timestamp"] = .number((event.occurredAt.timeIntervalSince1970 * 1000).rounded())
+            }
+            return JSONValue.object(entry).serialized(sortedKeys: true)
+        case .elasticsearchBulk:
+            let action: JSONValue = [
+                "create": ["_index": .string(option("index") ?? "herald-events"), "_id": .string(event.id)]
+            ]
+            var document: [String: JSONValue]
+            switch rendering {
+            case .object(let object): document = object
+            case .text(let line): document = ["message": .string(line), "event": ["id": .string(event.id)]]
+            }
+            if document["@timestamp"] == nil && schema != .ocsf {
+                document["@timestamp"] = .string(Timestamp.formatMilliseconds(event.occurredAt))
+            }
+            var bytes = action.serialized(sortedKeys: true)
+            bytes.append(0x0A)
+            bytes += JSONValue.object(document).serialized(sortedKeys: true)
+            bytes.append(0x0A)
+            return bytes
+        case .ndjson:
+            var bytes = rendering.bytes.map { $0 == 0x0A || $0 == 0x0D ? 0x20 : $0 }
+            bytes.append(0x0A)
+            return bytes
+        case .jsonArray:
+            return rendering.jsonValue.serialized(sortedKeys: true)
+        case .syslog:
+            let facility = option("facility").flatMap(Int.init) ?? SyslogMessage.defaultFacility
+            let message = SyslogMessage(event: event, body: rendering.bytes, hostname: hostname, facility: facility)
+            return message.formatted()
+        }
+    }
+
+    /// The bytes framing `count` items: added once per body (JSON array brackets) and between items (commas).
+    func framingOverhead(items count: Int) -> Int {
+        wire == .jsonArray || wire == .datadogLogs ? 2 + max(0, count - 1) : 0
+    }
+
+    /// The request body (or, for syslog, the stream bytes) of a run of items.
+    func body<S: Sequence>(_ items: S) -> [UInt8] where S.Element == [UInt8] {
+        var body: [UInt8] = []
+        switch wire {
+        case .jsonArray, .datadogLogs:
+            body.append(UInt8(ascii: "["))
+            var first = true
+            for item in items {
+                if !first { body.append(UInt8(ascii: ",")) }
+                first = false
+                body += item
+            }
+            body.append(UInt8(ascii: "]"))
+        case .syslog:
+            for item in items { body += SyslogFraming.octetCounted(item) }
+        case .splunkHEC, .elasticsearchBulk, .ndjson:
+            for item in items { body += item }
+        }
+        return body
+    }
+
+    private func identityFields(of event: Event) -> [String: JSONValue] {
+        var fields: [String: JSONValue] = ["event_id": .string(event.id), "event_type": .string(event.type)]
+        if let orgId = event.orgId { fields["org_id"] = .string(orgId) }
+        return fields
+    }
+}
