@@ -16,6 +16,7 @@ trap cleanup EXIT
 # resolve here (no DNS), so the attempt fails at the resolution bound instead of outliving st's timeout.
 HERALD_WEBHOOKS_REQUEST_TIMEOUT_SECONDS=3 HERALD_WEBHOOKS_CONNECT_TIMEOUT_SECONDS=2 \
 HERALD_SIEM_REQUEST_TIMEOUT_SECONDS=3 HERALD_SIEM_CONNECT_TIMEOUT_SECONDS=2 \
+HERALD_SMTP_TIMEOUT_SECONDS=3 HERALD_SMTP_CONNECT_TIMEOUT_SECONDS=2 \
 HERALD_LIMITS_AUTH_FAILURES=1000000 "$bin" serve --state-dir "$state" --public-address 127.0.0.1:0 --admin-address 127.0.0.1:0 --log-level warning \
   >"$log" 2>&1 &
 pid=$!

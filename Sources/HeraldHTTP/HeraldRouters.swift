@@ -19,6 +19,8 @@ public struct HTTPDependencies: Sendable {
     public var siemConnectors: SiemConnectorCatalogue
     /// Sends the SIEM test routes' synthetic events (nil: those routes answer 503).
     public var siemTester: (any SiemTesting)?
+    /// Mail checks, SMTP verify and DKIM records (nil: `POST /api/mail`, `?verify=true` and DKIM answer 503).
+    public var mailer: (any MailSending)?
 
     /// - Parameters:
     ///   - jobs: the job queue (on the same database as `store`).
@@ -27,7 +29,8 @@ public struct HTTPDependencies: Sendable {
         store: any HeraldStore, configuration: HeraldConfiguration, jwt: JWTVerifier?,
         metrics: PrometheusCollectorRegistry, limiter: FailedAuthenticationLimiter,
         jobs: any JobStore, wakeDeliveries: @escaping @Sendable () -> Void,
-        siemConnectors: SiemConnectorCatalogue = SiemConnectorCatalogue([]), siemTester: (any SiemTesting)? = nil
+        siemConnectors: SiemConnectorCatalogue = SiemConnectorCatalogue([]), siemTester: (any SiemTesting)? = nil,
+        mailer: (any MailSending)? = nil
     ) {
         self.store = store
         self.configuration = configuration
@@ -39,6 +42,7 @@ public struct HTTPDependencies: Sendable {
         self.scimRequestLog = ScimRequestLog(store: store)
         self.siemConnectors = siemConnectors
         self.siemTester = siemTester
+        self.mailer = mailer
     }
 }
 
@@ -83,6 +87,11 @@ public enum HeraldRouters {
             store: store, configuration: dependencies.configuration, catalogue: dependencies.siemConnectors,
             tester: dependencies.siemTester, wakeDeliveries: dependencies.wakeDeliveries
         ).addRoutes(to: api)
+        MailSettingsController(store: store, configuration: dependencies.configuration, mailer: dependencies.mailer)
+            .addRoutes(to: api)
+        EmailTemplatesController(store: store, mailer: dependencies.mailer).addRoutes(to: api)
+        MailController(store: store, mailer: dependencies.mailer, wakeDeliveries: dependencies.wakeDeliveries)
+            .addRoutes(to: api)
         ScimAdminController(store: store, log: dependencies.scimRequestLog).addRoutes(to: api)
         return router
     }

@@ -11,6 +11,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v5-claim-by-destination", migrate: v5ClaimByDestination)
         migrator.registerMigration("v6-scim", migrate: ScimMigration.v6Scim)
         migrator.registerMigration("v7-siem", migrate: SiemMigration.v7Siem)
+        migrator.registerMigration("v8-mail", migrate: MailMigration.v8Mail)
         return migrator
     }
 

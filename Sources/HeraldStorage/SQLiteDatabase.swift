@@ -130,11 +130,11 @@ public struct SQLiteDatabase: Sendable {
     /// See ``SQLiteStore/init(database:now:sealer:webhookMaxAttempts:onEventsCommitted:onJobsEnqueued:)``.
     public func store(
         now: @escaping @Sendable () -> Date = { Date() }, sealer: SecretSealer? = nil,
-        webhookMaxAttempts: Int = RetryPolicy.webhook.maxAttempts,
+        webhookMaxAttempts: Int = RetryPolicy.webhook.maxAttempts, mail: SQLiteStore.MailEnqueueing? = nil,
         onEventsCommitted: (@Sendable () -> Void)? = nil, onJobsEnqueued: (@Sendable () -> Void)? = nil
     ) -> SQLiteStore {
         SQLiteStore(
-            database: self, now: now, sealer: sealer, webhookMaxAttempts: webhookMaxAttempts,
+            database: self, now: now, sealer: sealer, webhookMaxAttempts: webhookMaxAttempts, mail: mail,
             onEventsCommitted: onEventsCommitted, onJobsEnqueued: onJobsEnqueued)
     }
 }

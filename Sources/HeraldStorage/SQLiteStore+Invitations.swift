@@ -50,6 +50,9 @@ extension SQLiteStore {
                 expiresAt: now.addingTimeInterval(Self.invitationLifetime).millisecondsSince1970, acceptedAt: nil,
                 acceptedBy: nil)
             try invitation.insert(db)
+            if let organization = try OrganizationRecord.fetchOne(db, key: orgId) {
+                try enqueueInvitationMail(invitation, token: token, organization: organization, actor: actor, now: now, in: db)
+            }
             try Self.record(
                 EventRecord(
                     type: .invitationCreated, orgId: orgId, targetType: "invitation", targetId: invitation.id,

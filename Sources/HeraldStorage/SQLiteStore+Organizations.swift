@@ -112,6 +112,11 @@ extension SQLiteStore {
             try Self.record(
                 EventRecord(type: transition.eventType, orgId: id, targetType: "organization", targetId: id, data: data),
                 actor: actor, now: now, in: db)
+            switch transition {
+            case .approve: try enqueueDecisionMail(organization, approved: true, reason: nil, now: now, in: db)
+            case .reject: try enqueueDecisionMail(organization, approved: false, reason: reason, now: now, in: db)
+            case .suspend, .activate: break
+            }
             return organization.model
         }
     }

@@ -18,6 +18,25 @@ public struct SQLiteStore: HeraldStore {
     public let webhookMaxAttempts: Int
     /// Keeps the commit observer (hooks) registered for as long as a copy of this store lives.
     let commitObserver: CommitObserver?
+    /// How the mails this store enqueues itself (invitations, approvals, rejections, disabled endpoints) are
+    /// made; nil: it enqueues none (stores without a mailer, e.g. the CLI's).
+    public let mail: MailEnqueueing?
+
+    /// What the store needs to enqueue mails of its own.
+    public struct MailEnqueueing: Sendable {
+        /// The right-hand side of generated Message-IDs (`<uuid@domain>`).
+        public var messageIDDomain: String
+        /// `max_attempts` of every mail job (the mail schedule's count + 1).
+        public var maxAttempts: Int
+        /// Prefix of the invitation mail's `accept_url` (the token is appended); empty: no URL, the token only.
+        public var invitationURL: String
+
+        public init(messageIDDomain: String, maxAttempts: Int, invitationURL: String) {
+            self.messageIDDomain = messageIDDomain
+            self.maxAttempts = maxAttempts
+            self.invitationURL = invitationURL
+        }
+    }
 
     /// A store over `database`, which must be migrated.
     /// - Parameters:
@@ -30,10 +49,11 @@ public struct SQLiteStore: HeraldStore {
     ///     job store's own enqueues on the same database), likewise only to wake the dispatcher.
     public init(
         database: SQLiteDatabase, now: @escaping @Sendable () -> Date = { Date() }, sealer: SecretSealer? = nil,
-        webhookMaxAttempts: Int = RetryPolicy.webhook.maxAttempts,
+        webhookMaxAttempts: Int = RetryPolicy.webhook.maxAttempts, mail: MailEnqueueing? = nil,
         onEventsCommitted: (@Sendable () -> Void)? = nil, onJobsEnqueued: (@Sendable () -> Void)? = nil
     ) {
         self.database = database
+        self.mail = sealer == nil ? nil : mail
         self.now = now
         self.sealer = sealer
         self.webhookMaxAttempts = max(1, webhookMaxAttempts)

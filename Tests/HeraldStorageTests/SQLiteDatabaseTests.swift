@@ -36,7 +36,7 @@ import Testing
         }
         #expect(
             migrations == [
-                "v1", "v2-jobs", "v3-webhooks", "v4-ordered-jobs", "v5-claim-by-destination", "v6-scim", "v7-siem",
+                "v1", "v2-jobs", "v3-webhooks", "v4-ordered-jobs", "v5-claim-by-destination", "v6-scim", "v7-siem", "v8-mail",
             ])
     }
 
@@ -96,10 +96,11 @@ import Testing
         }
         #expect(
             tables == [
-                "api_keys", "cursors", "events", "grdb_migrations", "idempotency_keys", "invitations", "job_attempts",
-                "jobs", "memberships", "mfa_status", "organizations", "scim_directory_counts", "scim_group_members",
-                "scim_groups", "scim_requests", "scim_tokens", "scim_user_emails", "scim_users", "siem_dead_letters",
-                "siem_integrations", "tiers", "users",
+                "api_keys", "cursors", "dkim_keys", "email_templates", "events", "grdb_migrations", "idempotency_keys",
+                "invitations", "job_attempts", "jobs", "mail_recipients", "mail_suppressions", "mails", "memberships",
+                "mfa_status", "organizations", "scim_directory_counts", "scim_group_members", "scim_groups",
+                "scim_requests", "scim_tokens", "scim_user_emails", "scim_users", "siem_dead_letters",
+                "siem_integrations", "smtp_settings", "tiers", "users",
                 "webhook_deliveries", "webhook_endpoints",
             ])
     }

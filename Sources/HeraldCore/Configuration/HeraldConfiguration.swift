@@ -24,6 +24,8 @@ public struct HeraldConfiguration: Sendable, Equatable {
     public var webhooks = WebhooksConfiguration()
     /// `siem.*`
     public var siem = SiemConfiguration()
+    /// `smtp.*`
+    public var smtp = SmtpConfiguration()
     /// `retention.*`
     public var retention = RetentionConfiguration()
     /// `outbound.allowlist`: CIDRs that outbound delivery may reach although private or loopback.

@@ -41,6 +41,7 @@ public struct HeraldError: Error, Sendable, CustomStringConvertible {
         public static let gone = Code("gone", status: 410)
         public static let payloadTooLarge = Code("payload_too_large", status: 413)
         public static let unsupportedMediaType = Code("unsupported_media_type", status: 415)
+        public static let smtpVerifyFailed = Code("smtp_verify_failed", status: 422)
         public static let tooManyRequests = Code("too_many_requests", status: 429)
         public static let internalError = Code("internal_error", status: 500)
         public static let unavailable = Code("unavailable", status: 503)

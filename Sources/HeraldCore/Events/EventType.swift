@@ -79,6 +79,11 @@ public struct EventType: Sendable, Hashable, Codable, CustomStringConvertible, E
     public static let siemIntegrationPaused: EventType = "siem.integration.paused"
     public static let siemIntegrationError: EventType = "siem.integration.error"
 
+    public static let smtpSettingsUpdated: EventType = "smtp.settings.updated"
+    public static let smtpSettingsDeleted: EventType = "smtp.settings.deleted"
+    public static let mailSent: EventType = "mail.sent"
+    public static let mailBounced: EventType = "mail.bounced"
+
     public static let authLoginSucceeded: EventType = "auth.login.succeeded"
     public static let authLoginFailed: EventType = "auth.login.failed"
     public static let authMFAFailed: EventType = "auth.mfa.failed"

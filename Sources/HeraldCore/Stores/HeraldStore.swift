@@ -1,6 +1,6 @@
 /// Everything the admin API needs from the store, behind one value.
 public typealias HeraldStore = UserStore & TierStore & OrganizationStore & MembershipStore & EventStore
-    & AnalyticsStore & WebhookStore & ScimStore & SiemStore & HealthCheckable
+    & AnalyticsStore & WebhookStore & ScimStore & SiemStore & MailStore & HealthCheckable
 
 /// A store that can tell whether it is reachable and migrated.
 public protocol HealthCheckable: Sendable {

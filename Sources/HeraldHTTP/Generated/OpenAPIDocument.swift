@@ -26,8 +26,8 @@ info:
     This document covers platform administration (tiers, organizations, owners, users, MFA,
     audit log, analytics, API keys, the job queue), the caller's own account and API keys,
     organizations with their members, invitations, audit logs, webhooks, SCIM set-up, SIEM
-    integrations and risk events, and event ingest. SMTP, mail and templates are added by later
-    increments.
+    integrations and risk events, event ingest, and mail (SMTP settings, DKIM keys, email templates,
+    sending for the SSO core, delivery logs and suppression lists).
 servers:
   - url: http://127.0.0.1:8081
     description: Default admin listener (loopback)
@@ -56,6 +56,11 @@ tags:
       SIEM integrations: an organization's (admins and the owner) forward its events; platform-wide ones
       (platform owners) forward every event. Each integration names a connector (`connectors/<id>.json`), keeps
       its own cursor into the event log, and its credentials are write-only.
+  - name: mail
+    description: |
+      Mail: an organization's own SMTP server and DKIM key (admins and the owner; secrets write-only), email
+      templates (the platform's defaults and organizations' overrides, per language), `POST /api/mail` for the
+      SSO core, and an organization's delivery log and suppression list.
   - name: operations
     description: Health, readiness, metrics and this document (no authentication).
 
@@ -1431,6 +1436,198 @@ paths:
         '429':
           $ref: '#/components/responses/TooManyRequests'
 
+  # ---------------------------------------------------------------- platform: email templates
+  /api/platform/email-templates:
+    get:
+      operationId: listPlatformEmailTemplates
+      summary: List email templates (platform owners)
+      description: |
+        The platform's templates: the shipped defaults (`invitation`, `organization_approved`,
+        `organization_rejected`, `webhook_endpoint_disabled`, `verification`, `password_reset`, type
+        `system`) and any others; every organization falls back to them.
+        Ordered by name, then language.
+      tags: [mail]
+      parameters:
+        - name: search
+          in: query
+          description: Only templates whose name, subject or description contains this text (case-insensitive).
+          schema:
+            type: string
+            maxLength: 200
+        - name: type
+          in: query
+          description: Only templates of this type (e.g. `system`).
+          schema:
+            type: string
+            maxLength: 50
+        - name: language
+          in: query
+          description: Only templates in this language.
+          schema:
+            type: string
+            maxLength: 12
+        - $ref: '#/components/parameters/Page'
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 100
+            default: 20
+      responses:
+        '200':
+          description: One page of templates.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmailTemplatePage'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    post:
+      operationId: createPlatformEmailTemplate
+      summary: Create an email template (platform owners)
+      description: |
+        Every organization without a template of this name and language of its own uses it.
+        Subject, text and HTML are Mustache (HTML-escaped in the HTML part); the template must parse
+        and every name it uses must be declared in `variables` (a send must give each of them). A second template
+        of the same name and language in the scope is refused with 409. Records `smtp.settings.updated`.
+      tags: [mail]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/EmailTemplateCreate'
+      responses:
+        '201':
+          description: The template.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmailTemplate'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '409':
+          $ref: '#/components/responses/Conflict'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/platform/email-templates/{id}:
+    parameters:
+      - $ref: '#/components/parameters/Id'
+    get:
+      operationId: getPlatformEmailTemplate
+      summary: Get an email template (platform owners)
+      tags: [mail]
+      responses:
+        '200':
+          description: The template.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmailTemplate'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    patch:
+      operationId: updatePlatformEmailTemplate
+      summary: Update an email template (platform owners)
+      description: |
+        Absent fields are left alone; `text_body`, `shipper_name`, `shipper_email`, `response_email` and
+        `description` may be set to null. The result is checked like a new template (409 when the name and
+        language collide with another template of the scope). Records `smtp.settings.updated`.
+      tags: [mail]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/EmailTemplateUpdate'
+      responses:
+        '200':
+          description: The updated template.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmailTemplate'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '409':
+          $ref: '#/components/responses/Conflict'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    delete:
+      operationId: deletePlatformEmailTemplate
+      summary: Delete an email template (platform owners)
+      description: Records `smtp.settings.updated`.
+      tags: [mail]
+      responses:
+        '204':
+          description: The template was deleted.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/platform/email-templates/{id}/toggle:
+    parameters:
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: togglePlatformEmailTemplate
+      summary: Turn an email template on or off (platform owners)
+      description: |
+        Flips `is_active`. An inactive template is not used by a send (which then falls back as if it did not
+        exist). Records `smtp.settings.updated`.
+      tags: [mail]
+      responses:
+        '200':
+          description: The template with its new `is_active`.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmailTemplate'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+
   # ---------------------------------------------------------------- me
   /api/me:
     get:
@@ -1628,6 +1825,57 @@ paths:
           $ref: '#/components/responses/PayloadTooLarge'
         '429':
           $ref: '#/components/responses/TooManyRequests'
+
+  /api/mail:
+    post:
+      operationId: sendMail
+      summary: Send a templated mail (the SSO core)
+      description: |
+        Requires a service API key. Checks before enqueuing: the template (by name) resolves to an active one
+        (the organization's in `language`, else in `en`, else the platform's in `language`, else in `en`), every
+        variable it declares is given, and the addresses are valid (CR or LF anywhere is refused) → 400. Then
+        stores the mail and enqueues its `mail.send` job; recipients on the suppression list are recorded as
+        `suppressed` and not sent to. Answers 503 when the mail cannot be sent at all (no SMTP relay configured
+        and no SMTP settings of the organization). A repeat of an `Idempotency-Key` within 24 hours returns the
+        first answer. `message_id` is the Message-ID header (stable across retries).
+      tags: [mail]
+      parameters:
+        - name: Idempotency-Key
+          in: header
+          required: false
+          schema:
+            type: string
+            minLength: 1
+            maxLength: 200
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SendMail'
+      responses:
+        '202':
+          description: The mail is enqueued.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SendMailResult'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          description: The caller is not a service key.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/Error'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '503':
+          $ref: '#/components/responses/MailUnavailable'
 
   # ---------------------------------------------------------------- organizations
   /api/organizations:
@@ -3078,6 +3326,471 @@ paths:
           $ref: '#/components/responses/NotFound'
         '429':
           $ref: '#/components/responses/TooManyRequests'
+
+  # ---------------------------------------------------------------- organizations: mail
+  /api/organizations/{slug}/smtp:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: getSmtpSettings
+      summary: The organization's own SMTP server (admin or owner)
+      description: |
+        Mail of an organization with its own settings goes through them; otherwise through the platform relay.
+        The password is write-only (`has_password` says whether one is stored).
+      tags: [mail]
+      responses:
+        '200':
+          description: The settings (never the password).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SmtpSettings'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    put:
+      operationId: putSmtpSettings
+      summary: Set the organization's SMTP server (admin or owner)
+      description: |
+        Creates or replaces the settings. Without `password` the stored one is kept; an empty `password` removes
+        it. Security `starttls` (the default, port 587; never downgraded), `tls` (implicit, port 465) or `none`
+        (only to an IP address or `localhost` inside the outbound allow-list). Names, addresses and the password
+        never hold CR, LF or other control characters. With `verify=true` the server is checked first (connect,
+        EHLO, STARTTLS, AUTH, QUIT, with the stored password when none is given): on failure the answer is 422
+        `smtp_verify_failed` with the server's reply (a wrong password, no STARTTLS, an untrusted certificate…)
+        and nothing is stored. Records `smtp.settings.updated` (never with the password).
+      tags: [mail]
+      parameters:
+        - name: verify
+          in: query
+          description: Check the server before storing (`true` or `false`).
+          schema:
+            type: boolean
+            default: false
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/SmtpSettingsPut'
+      responses:
+        '200':
+          description: The stored settings (never the password).
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/SmtpSettings'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '422':
+          $ref: '#/components/responses/SmtpVerifyFailed'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '503':
+          $ref: '#/components/responses/MailUnavailable'
+    delete:
+      operationId: deleteSmtpSettings
+      summary: Remove the organization's SMTP server (admin or owner)
+      description: Its mail goes through the platform relay again. Records `smtp.settings.deleted`.
+      tags: [mail]
+      responses:
+        '204':
+          description: The settings were removed.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/smtp/dkim:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: getDkimKey
+      summary: The organization's DKIM key, public side (admin or owner)
+      description: The DNS TXT record to publish at `dns_name`; the private key is write-only.
+      tags: [mail]
+      responses:
+        '200':
+          description: The key's public side.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/DkimKey'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    put:
+      operationId: putDkimKey
+      summary: Set the organization's DKIM key (admin or owner)
+      description: |
+        Replaces the key its mail is signed with (relaxed/relaxed), sealed at rest and never returned; the answer
+        holds the DNS TXT record to publish at `<selector>._domainkey.<domain>`. `domain` and `selector` are DNS
+        names (lower-cased). Records `smtp.settings.updated` (never with the key).
+      tags: [mail]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/DkimKeyPut'
+      responses:
+        '200':
+          description: The key's public side.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/DkimKey'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+        '503':
+          $ref: '#/components/responses/MailUnavailable'
+    delete:
+      operationId: deleteDkimKey
+      summary: Remove the organization's DKIM key (admin or owner)
+      description: Its mail is no longer signed. Records `smtp.settings.deleted`.
+      tags: [mail]
+      responses:
+        '204':
+          description: The key was removed.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/email-templates:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: listEmailTemplates
+      summary: List email templates (admin or owner)
+      description: |
+        The organization's own templates (its overrides of the platform's, or templates of its own); the platform's
+        defaults are listed at `/api/platform/email-templates`.
+        Ordered by name, then language.
+      tags: [mail]
+      parameters:
+        - name: search
+          in: query
+          description: Only templates whose name, subject or description contains this text (case-insensitive).
+          schema:
+            type: string
+            maxLength: 200
+        - name: type
+          in: query
+          description: Only templates of this type (e.g. `system`).
+          schema:
+            type: string
+            maxLength: 50
+        - name: language
+          in: query
+          description: Only templates in this language.
+          schema:
+            type: string
+            maxLength: 12
+        - $ref: '#/components/parameters/Page'
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 100
+            default: 20
+      responses:
+        '200':
+          description: One page of templates.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmailTemplatePage'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    post:
+      operationId: createEmailTemplate
+      summary: Create an email template (admin or owner)
+      description: |
+        A template of the same name overrides the platform's for this organization (per language; a send falls back
+        to `en`, then to the platform's).
+        Subject, text and HTML are Mustache (HTML-escaped in the HTML part); the template must parse
+        and every name it uses must be declared in `variables` (a send must give each of them). A second template
+        of the same name and language in the scope is refused with 409. Records `smtp.settings.updated`.
+      tags: [mail]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/EmailTemplateCreate'
+      responses:
+        '201':
+          description: The template.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmailTemplate'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '409':
+          $ref: '#/components/responses/Conflict'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/email-templates/{id}:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    get:
+      operationId: getEmailTemplate
+      summary: Get an email template (admin or owner)
+      tags: [mail]
+      responses:
+        '200':
+          description: The template.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmailTemplate'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    patch:
+      operationId: updateEmailTemplate
+      summary: Update an email template (admin or owner)
+      description: |
+        Absent fields are left alone; `text_body`, `shipper_name`, `shipper_email`, `response_email` and
+        `description` may be set to null. The result is checked like a new template (409 when the name and
+        language collide with another template of the scope). Records `smtp.settings.updated`.
+      tags: [mail]
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/EmailTemplateUpdate'
+      responses:
+        '200':
+          description: The updated template.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmailTemplate'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '409':
+          $ref: '#/components/responses/Conflict'
+        '413':
+          $ref: '#/components/responses/PayloadTooLarge'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+    delete:
+      operationId: deleteEmailTemplate
+      summary: Delete an email template (admin or owner)
+      description: Records `smtp.settings.updated`.
+      tags: [mail]
+      responses:
+        '204':
+          description: The template was deleted.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/email-templates/{id}/toggle:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - $ref: '#/components/parameters/Id'
+    post:
+      operationId: toggleEmailTemplate
+      summary: Turn an email template on or off (admin or owner)
+      description: |
+        Flips `is_active`. An inactive template is not used by a send (which then falls back as if it did not
+        exist). Records `smtp.settings.updated`.
+      tags: [mail]
+      responses:
+        '200':
+          description: The template with its new `is_active`.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/EmailTemplate'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/mail:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: listMails
+      summary: The organization's delivery log (admin or owner)
+      description: |
+        Mails of the organization, newest first: each recipient's outcome with the server's last reply, and the
+        attempts of the mail's job. `status` is `pending` while a recipient is not done, then `sent` when one
+        took it, else `bounced`. Mails sent without an organization (platform mail) are in no organization's log.
+      tags: [mail]
+      parameters:
+        - $ref: '#/components/parameters/Page'
+        - name: limit
+          in: query
+          schema:
+            type: integer
+            minimum: 1
+            maximum: 100
+            default: 20
+      responses:
+        '200':
+          description: One page of mails.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/MailPage'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/mail/suppressions:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+    get:
+      operationId: listMailSuppressions
+      summary: The organization's suppression list (admin or owner)
+      description: |
+        Addresses its mail is not sent to: each permanent failure (5xx) puts the address here (`mail.bounced`).
+        A later mail records such a recipient as `suppressed` and does not send to it. Newest first.
+      tags: [mail]
+      responses:
+        '200':
+          description: The suppressed addresses.
+          content:
+            application/json:
+              schema:
+                type: array
+                items:
+                  $ref: '#/components/schemas/MailSuppression'
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
+  /api/organizations/{slug}/mail/suppressions/{address}:
+    parameters:
+      - $ref: '#/components/parameters/Slug'
+      - name: address
+        in: path
+        required: true
+        description: The address (any case; `@` may be percent-encoded).
+        schema:
+          type: string
+          examples: [jane@example.com]
+    delete:
+      operationId: deleteMailSuppression
+      summary: Take an address off the suppression list (admin or owner)
+      description: Mail is sent to it again. Records `smtp.settings.updated`.
+      tags: [mail]
+      responses:
+        '204':
+          description: The address was removed from the list.
+        '400':
+          $ref: '#/components/responses/BadRequest'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '403':
+          $ref: '#/components/responses/Forbidden'
+        '404':
+          $ref: '#/components/responses/NotFound'
+        '429':
+          $ref: '#/components/responses/TooManyRequests'
 components:
   securitySchemes:
     bearerAuth:
@@ -3232,6 +3945,20 @@ components:
             $ref: '#/components/schemas/Error'
     SiemUnavailable:
       description: SIEM forwarding is not running in this process (no sender for the test event).
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Error'
+    MailUnavailable:
+      description: |
+        Mail cannot be handled: no mailer runs in this process, or (`POST /api/mail`) no SMTP relay is configured
+        for mail without SMTP settings of its own (`unavailable`).
+      content:
+        application/json:
+          schema:
+            $ref: '#/components/schemas/Error'
+    SmtpVerifyFailed:
+      description: The SMTP check failed (`smtp_verify_failed`); `message` holds what went wrong with the server's reply.
       content:
         application/json:
           schema:
@@ -4049,6 +4776,499 @@ components:
           type: string
         reason:
           type: string
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+
+    MailSecurity:
+      type: string
+      enum: [starttls, tls, none]
+      description: >-
+        `starttls` (STARTTLS required, never downgraded; port 587 by default), `tls` (implicit TLS, 465) or
+        `none` (no TLS: only to an IP address or `localhost` inside the outbound allow-list).
+    SmtpSettings:
+      type: object
+      required:
+        - host
+        - port
+        - security
+        - username
+        - has_password
+        - from_address
+        - from_name
+        - reply_to
+        - ca_pem
+        - created_at
+        - updated_at
+      properties:
+        host:
+          type: string
+        port:
+          type: integer
+          minimum: 1
+          maximum: 65535
+        security:
+          $ref: '#/components/schemas/MailSecurity'
+        username:
+          type: [string, 'null']
+        has_password:
+          type: boolean
+          description: Whether a password is stored (it is write-only).
+        from_address:
+          type: string
+        from_name:
+          type: [string, 'null']
+        reply_to:
+          type: [string, 'null']
+        ca_pem:
+          type: [string, 'null']
+          description: The CA (PEM) trusted for this server instead of the system bundle.
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+        updated_at:
+          $ref: '#/components/schemas/Timestamp'
+    SmtpSettingsPut:
+      type: object
+      required: [host, from_address]
+      description: >-
+        A template's `shipper_name`/`shipper_email`/`response_email`, when set, win over `from_name`,
+        `from_address` and `reply_to`.
+      properties:
+        host:
+          type: string
+          pattern: '^[^\x00-\x20\x7F/@]+$'
+          minLength: 1
+          maxLength: 253
+          description: A host name or an IP address (no spaces, `/` or `@`).
+          examples: [smtp.example.com]
+        port:
+          type: integer
+          minimum: 1
+          maximum: 65535
+          description: 465 for `tls`, else 587 when absent.
+        security:
+          $ref: '#/components/schemas/MailSecurity'
+        username:
+          type: [string, 'null']
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          maxLength: 254
+        password:
+          type: [string, 'null']
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          writeOnly: true
+          maxLength: 1000
+          description: Sealed at rest, never returned. Absent or null keeps the stored one; empty removes it.
+        from_address:
+          type: string
+          format: email
+          maxLength: 254
+          examples: [noreply@example.com]
+        from_name:
+          type: [string, 'null']
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          maxLength: 200
+        reply_to:
+          type: [string, 'null']
+          maxLength: 254
+          description: An address; empty or null for none.
+        ca_pem:
+          type: [string, 'null']
+          maxLength: 65536
+          description: PEM certificates (`-----BEGIN CERTIFICATE-----`) to trust for this server.
+      example:
+        host: smtp.example.com
+        port: 587
+        security: starttls
+        username: mailer
+        password: s3cret
+        from_address: noreply@example.com
+        from_name: Example
+        reply_to: support@example.com
+    DkimAlgorithm:
+      type: string
+      enum: [rsa-sha256, ed25519-sha256]
+    DkimKey:
+      type: object
+      required: [domain, selector, algorithm, dns_name, dns_record, created_at]
+      properties:
+        domain:
+          type: string
+        selector:
+          type: string
+        algorithm:
+          $ref: '#/components/schemas/DkimAlgorithm'
+        dns_name:
+          type: string
+          description: Where the record goes, `<selector>._domainkey.<domain>`.
+          examples: [s2025._domainkey.example.com]
+        dns_record:
+          type: string
+          description: The TXT record to publish.
+          examples: ['v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=']
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+    DkimKeyPut:
+      type: object
+      required: [domain, selector, private_key_pem]
+      properties:
+        domain:
+          type: string
+          minLength: 1
+          maxLength: 253
+          pattern: '^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$'
+          examples: [example.com]
+        selector:
+          type: string
+          minLength: 1
+          maxLength: 253
+          pattern: '^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*$'
+          examples: [s2025]
+        algorithm:
+          $ref: '#/components/schemas/DkimAlgorithm'
+        private_key_pem:
+          type: string
+          writeOnly: true
+          maxLength: 16384
+          description: The private key (PKCS#8 or PKCS#1 PEM for RSA, PKCS#8 for Ed25519); sealed, never returned.
+    TemplateName:
+      type: string
+      pattern: '^[A-Za-z0-9_.-]{1,100}$'
+      examples: [verification]
+    TemplateLanguage:
+      type: string
+      pattern: '^[A-Za-z_-]{2,12}$'
+      description: A language tag such as `en` or `pt-BR`.
+      examples: [en]
+    TemplateVariables:
+      type: array
+      maxItems: 100
+      description: The names a send must give (letters, digits and `_`).
+      items:
+        type: string
+        pattern: '^[A-Za-z0-9_]{1,100}$'
+    EmailTemplate:
+      type: object
+      required:
+        - id
+        - name
+        - type
+        - subject
+        - html_body
+        - text_body
+        - shipper_name
+        - shipper_email
+        - response_email
+        - language
+        - variables
+        - description
+        - is_active
+        - created_at
+        - updated_at
+      properties:
+        id:
+          type: string
+        name:
+          type: string
+        type:
+          type: string
+          description: '`system` for the shipped defaults, `custom` by default, or any label.'
+        subject:
+          type: string
+        html_body:
+          type: string
+        text_body:
+          type: [string, 'null']
+        shipper_name:
+          type: [string, 'null']
+          description: The sender's display name; wins over the SMTP settings' `from_name`.
+        shipper_email:
+          type: [string, 'null']
+          description: The sender's address; wins over the SMTP settings' `from_address`.
+        response_email:
+          type: [string, 'null']
+          description: The Reply-To address; wins over the SMTP settings' `reply_to`.
+        language:
+          type: string
+        variables:
+          type: array
+          items:
+            type: string
+        description:
+          type: [string, 'null']
+        is_active:
+          type: boolean
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+        updated_at:
+          $ref: '#/components/schemas/Timestamp'
+      example:
+        id: 01JH8Y6Z8V6J1Q6T4S3R2P1N0M
+        name: verification
+        type: system
+        subject: Verify your email address
+        html_body: '<p>Your verification code is <strong>{{code}}</strong>.</p>'
+        text_body: 'Your verification code is {{code}}.'
+        shipper_name: null
+        shipper_email: null
+        response_email: null
+        language: en
+        variables: [code, url]
+        description: Sent by the SSO core (POST /api/mail) to verify an address.
+        is_active: true
+        created_at: '2025-01-15T10:30:00Z'
+        updated_at: '2025-01-15T10:30:00Z'
+    EmailTemplatePage:
+      type: object
+      required: [templates, total]
+      properties:
+        templates:
+          type: array
+          items:
+            $ref: '#/components/schemas/EmailTemplate'
+        total:
+          $ref: '#/components/schemas/Count'
+    EmailTemplateCreate:
+      type: object
+      required: [name, subject, html_body]
+      description: >-
+        Names, subject and addresses never hold CR, LF or other control characters. `html_body` and `text_body`
+        are at most 256 KiB each.
+      properties:
+        name:
+          $ref: '#/components/schemas/TemplateName'
+        type:
+          type: string
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          maxLength: 50
+          default: custom
+        subject:
+          type: string
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          maxLength: 1000
+          description: Mustache.
+        html_body:
+          type: string
+          description: Mustache (values are HTML-escaped).
+        text_body:
+          type: [string, 'null']
+          description: Mustache; the plain-text part.
+        shipper_name:
+          type: [string, 'null']
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          maxLength: 200
+        shipper_email:
+          type: [string, 'null']
+          format: email
+          maxLength: 254
+        response_email:
+          type: [string, 'null']
+          format: email
+          maxLength: 254
+        language:
+          $ref: '#/components/schemas/TemplateLanguage'
+        variables:
+          $ref: '#/components/schemas/TemplateVariables'
+        description:
+          type: [string, 'null']
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          maxLength: 1000
+        is_active:
+          type: boolean
+          default: true
+      example:
+        name: welcome
+        type: transactional
+        subject: 'Welcome, {{first_name}}'
+        html_body: '<p>Hello {{first_name}}</p>'
+        text_body: 'Hello {{first_name}}'
+        language: en
+        variables: [first_name]
+        description: Sent after sign-up
+        is_active: true
+    EmailTemplateUpdate:
+      type: object
+      description: Absent fields are left alone; the nullable ones may be cleared with null.
+      properties:
+        name:
+          $ref: '#/components/schemas/TemplateName'
+        type:
+          type: string
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          maxLength: 50
+        subject:
+          type: string
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          maxLength: 1000
+        html_body:
+          type: string
+        text_body:
+          type: [string, 'null']
+        shipper_name:
+          type: [string, 'null']
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          maxLength: 200
+        shipper_email:
+          type: [string, 'null']
+          format: email
+          maxLength: 254
+        response_email:
+          type: [string, 'null']
+          format: email
+          maxLength: 254
+        language:
+          $ref: '#/components/schemas/TemplateLanguage'
+        variables:
+          $ref: '#/components/schemas/TemplateVariables'
+        description:
+          type: [string, 'null']
+          pattern: '^[^\x00-\x1F\x7F]*$'
+          maxLength: 1000
+        is_active:
+          type: boolean
+      example:
+        subject: 'Hello {{first_name}}'
+        is_active: false
+    SendMail:
+      type: object
+      required: [template, to]
+      properties:
+        template:
+          type: string
+          description: The template's name.
+          examples: [verification]
+        to:
+          description: One address or a list of 1 to 100.
+          oneOf:
+            - type: string
+              format: email
+              maxLength: 254
+            - type: array
+              minItems: 1
+              maxItems: 100
+              items:
+                type: string
+                format: email
+                maxLength: 254
+        org_id:
+          type: [string, 'null']
+          description: The organization the mail is of (its templates, SMTP settings and suppression list); absent for platform mail.
+        language:
+          $ref: '#/components/schemas/TemplateLanguage'
+        variables:
+          type: object
+          maxProperties: 100
+          description: The template's variables (each value at most 10,000 characters).
+          additionalProperties:
+            type: string
+            maxLength: 10000
+      example:
+        template: verification
+        to: jane@example.com
+        language: en
+        variables:
+          code: '123456'
+          url: https://sso.example.com/verify?code=123456
+    SendMailResult:
+      type: object
+      required: [message_id, job_id]
+      properties:
+        message_id:
+          type: string
+          description: The Message-ID header, with its angle brackets.
+          examples: ['<4bdefcd0f8eb1bd9a253ecb8296a65e7@mail.example.com>']
+        job_id:
+          type: string
+          description: The `mail.send` job (`/api/platform/jobs`).
+    MailRecipientStatus:
+      type: string
+      enum: [pending, accepted, bounced, suppressed, failed]
+      description: >-
+        `pending` (not accepted yet; retried), `accepted` (the server took it: never sent again), `bounced` (a
+        5xx: the address went on the suppression list), `suppressed` (on the list: not sent), `failed` (given up
+        after the last attempt).
+    MailRecipient:
+      type: object
+      required: [address, status, reply, updated_at]
+      properties:
+        address:
+          type: string
+        status:
+          $ref: '#/components/schemas/MailRecipientStatus'
+        reply:
+          type: [string, 'null']
+          description: >-
+            The server's last reply (`250 2.0.0 Ok: queued as …`) or why it was not sent.
+        updated_at:
+          $ref: '#/components/schemas/Timestamp'
+    MailAttempt:
+      type: object
+      required: [at, status_code, duration_ms, error, replies]
+      properties:
+        at:
+          $ref: '#/components/schemas/Timestamp'
+        status_code:
+          type: [integer, 'null']
+          description: The SMTP reply code that decided the attempt, when there was one.
+        duration_ms:
+          type: integer
+          minimum: 0
+        error:
+          type: [string, 'null']
+        replies:
+          type: [string, 'null']
+          description: The server's replies (an excerpt).
+    MailRecord:
+      type: object
+      required: [id, message_id, job_id, template, language, status, recipients, attempts, created_at]
+      properties:
+        id:
+          type: string
+        message_id:
+          type: string
+          description: The Message-ID header, with its angle brackets.
+        job_id:
+          type: string
+        template:
+          type: string
+        language:
+          type: string
+        status:
+          type: string
+          enum: [pending, sent, bounced]
+        recipients:
+          type: array
+          items:
+            $ref: '#/components/schemas/MailRecipient'
+        attempts:
+          type: array
+          items:
+            $ref: '#/components/schemas/MailAttempt'
+        created_at:
+          $ref: '#/components/schemas/Timestamp'
+    MailPage:
+      type: object
+      required: [mails, total, page, limit]
+      properties:
+        mails:
+          type: array
+          items:
+            $ref: '#/components/schemas/MailRecord'
+        total:
+          $ref: '#/components/schemas/Count'
+        page:
+          type: integer
+          minimum: 1
+        limit:
+          type: integer
+          minimum: 1
+    MailSuppression:
+      type: object
+      required: [address, reason, created_at]
+      properties:
+        address:
+          type: string
+        reason:
+          type: string
+          examples: ['bounced: 550 5.1.1 <jane@example.com>: Recipient address rejected']
         created_at:
           $ref: '#/components/schemas/Timestamp'
 

@@ -219,7 +219,7 @@ extension SQLiteStore {
             let text =
                 reason
                 ?? "every delivery attempt failed since \(Timestamp.format(Date(millisecondsSince1970: since)))"
-            try Self.disable(
+            try disable(
                 endpoint, reason: text,
                 data: ["failing_since": .string(Timestamp.format(Date(millisecondsSince1970: since)))], now: now, in: db
             )
@@ -231,12 +231,13 @@ extension SQLiteStore {
         let now = self.now()
         try await write { db in
             guard let endpoint = try WebhookRows.fetchEndpoint(db, id: endpointId), endpoint.enabled else { return }
-            try Self.disable(endpoint, reason: reason, data: [:], now: now, in: db)
+            try disable(endpoint, reason: reason, data: [:], now: now, in: db)
         }
     }
 
-    /// Disables an endpoint for `reason`, recording `webhook.endpoint.disabled` by the system.
-    static func disable(
+    /// Disables an endpoint for `reason`, recording `webhook.endpoint.disabled` by the system and mailing the
+    /// organization's owners and admins.
+    func disable(
         _ endpoint: WebhookEndpoint, reason: String, data: [String: JSONValue], now: Date, in db: Database
     ) throws {
         try db.execute(
@@ -245,11 +246,12 @@ extension SQLiteStore {
         var data = data
         data["url"] = .string(endpoint.url)
         data["reason"] = .string(reason)
-        try record(
+        try Self.record(
             EventRecord(
                 type: .webhookEndpointDisabled, orgId: endpoint.orgId, targetType: "webhook_endpoint",
                 targetId: endpoint.id, data: data),
             actor: .system, now: now, in: db)
+        try enqueueEndpointDisabledMail(endpoint, reason: reason, now: now, in: db)
     }
 
     public func endpointForDelivery(id: String) async throws -> WebhookEndpoint? {

@@ -69,6 +69,25 @@ struct ConfigurationKey: Sendable, Hashable {
         siemConnectorsDirectory, siemRequestTimeout, siemConnectTimeout, siemFlushDelay, siemRetrySchedule,
         siemWorkers,
     ]
+    static let smtpRelay = ConfigurationKey("smtp.relay", environmentName: "HERALD_SMTP_RELAY", isSecret: true)
+    static let smtpFrom = ConfigurationKey("smtp.from", environmentName: "HERALD_SMTP_FROM")
+    static let smtpCAFile = ConfigurationKey("smtp.ca_file", environmentName: "HERALD_SMTP_CA_FILE")
+    static let smtpRetrySchedule = ConfigurationKey("smtp.retry_schedule_seconds", .list)
+    static let smtpTimeout = ConfigurationKey("smtp.timeout_seconds")
+    static let smtpConnectTimeout = ConfigurationKey("smtp.connect_timeout_seconds")
+    static let smtpWorkers = ConfigurationKey("smtp.workers")
+    static let smtpMessageIDDomain = ConfigurationKey("smtp.message_id_domain")
+    static let smtpInvitationURL = ConfigurationKey("smtp.invitation_url")
+    static let smtpDKIMDomain = ConfigurationKey("smtp.dkim_domain")
+    static let smtpDKIMSelector = ConfigurationKey("smtp.dkim_selector")
+    static let smtpDKIMAlgorithm = ConfigurationKey("smtp.dkim_algorithm")
+    static let smtpDKIMKeyFile = ConfigurationKey("smtp.dkim_key_file")
+
+    /// The `smtp.*` keys, in the order of the example file.
+    static let smtp: [ConfigurationKey] = [
+        smtpRelay, smtpFrom, smtpCAFile, smtpRetrySchedule, smtpTimeout, smtpConnectTimeout, smtpWorkers,
+        smtpMessageIDDomain, smtpInvitationURL, smtpDKIMDomain, smtpDKIMSelector, smtpDKIMAlgorithm, smtpDKIMKeyFile,
+    ]
     static let retentionFinishedJobs = ConfigurationKey("retention.finished_jobs_seconds")
     static let retentionEvents = ConfigurationKey("retention.events_seconds")
     static let retentionInterval = ConfigurationKey("retention.interval_seconds")
@@ -101,7 +120,7 @@ struct ConfigurationKey: Sendable, Hashable {
         [stateDirectory] + publicListener.all + adminListener.all + [
             logLevel, logFormat, maxBodyBytes, authFailures, authFailureWindow, autoApprove, defaultTier,
             jwtIssuer, jwtAudience, jwtHS256Secret, jwtPublicKeys,
-        ] + webhooks + siem + [
+        ] + webhooks + siem + smtp + [
             outboundAllowlist, retentionFinishedJobs, retentionEvents, retentionInterval, databaseSynchronous,
             shutdownGrace, bootstrapAdminEmail,
         ]

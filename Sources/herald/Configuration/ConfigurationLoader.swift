@@ -245,6 +245,7 @@ enum ConfigurationLoader {
 
         readWebhooks(&reader, into: &configuration.webhooks)
         readSiem(&reader, into: &configuration.siem)
+        readSmtp(&reader, into: &configuration.smtp)
         readRetention(&reader, into: &configuration.retention)
         if let entries = reader.cidrList(.outboundAllowlist) { configuration.outboundAllowlist = entries }
         if let value = reader.choice(.databaseSynchronous, among: ["full", "normal"]) {

@@ -31,6 +31,11 @@ struct Daemon {
         let delivery = try DeliveryRuntime(database: database, configuration: configuration, masterKey: masterKey)
         let store = delivery.store
         try await bootstrapPlatformOwner(store: store, state: state, logger: logger)
+        try await store.seedDefaultEmailTemplates(DefaultEmailTemplates.all())
+        if configuration.smtp.relay.isEmpty {
+            logger.warning(
+                "no smtp.relay configured: mail of organizations without SMTP settings is not sent (those mail jobs are dead with the reason and can be retried)")
+        }
 
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
@@ -41,7 +46,7 @@ struct Daemon {
                 allowance: configuration.limits.authFailures,
                 window: .seconds(configuration.limits.authFailureWindowSeconds)),
             jobs: delivery.jobs, wakeDeliveries: delivery.wakeDeliveries, siemConnectors: delivery.siemConnectors,
-            siemTester: delivery.siemTester)
+            siemTester: delivery.siemTester, mailer: delivery.mailService)
 
         let publicTLS = try tlsMaterial(configuration.publicListener)
         let adminTLS = try tlsMaterial(configuration.adminListener)
@@ -80,10 +85,12 @@ struct Daemon {
             try await group.run()
         } catch {
             await delivery.siemTransports.shutdown()
+            await delivery.smtpTransport.shutdown()
             await delivery.clients.shutdown()
             throw error
         }
         await delivery.siemTransports.shutdown()
+        await delivery.smtpTransport.shutdown()
         await delivery.clients.shutdown()
         logger.info("stopped")
     }

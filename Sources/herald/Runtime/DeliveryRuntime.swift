@@ -21,6 +21,8 @@ struct DeliveryRuntime {
     let siemTransports: SiemTransports
     let siemConnectors: SiemConnectorCatalogue
     let siemTester: SiemTester
+    let smtpTransport: SMTPTransport
+    let mailService: MailService
 
     /// Wakes the job dispatcher (after the API enqueued jobs).
     var wakeDeliveries: @Sendable () -> Void { processor.dispatcher.wake }
@@ -34,8 +36,14 @@ struct DeliveryRuntime {
         // Every change to an endpoint or an organization's status records an event: after such a commit the
         // deliverer reads endpoints afresh.
         let endpoints = WebhookEndpointCache()
+        let smtp = configuration.smtp
+        let mailRetryPolicy = RetryPolicy(
+            schedule: smtp.retryScheduleSeconds.map { .milliseconds(Int64(($0 * 1000).rounded())) }, jitter: 0.1)
         let store = database.store(
             sealer: SecretSealer(masterKey: masterKey), webhookMaxAttempts: retryPolicy.maxAttempts,
+            mail: SQLiteStore.MailEnqueueing(
+                messageIDDomain: smtp.effectiveMessageIDDomain, maxAttempts: mailRetryPolicy.maxAttempts,
+                invitationURL: smtp.invitationURL),
             onEventsCommitted: {
                 endpoints.invalidateAll()
                 signal.notify()
@@ -60,6 +68,13 @@ struct DeliveryRuntime {
             connectTimeout: .milliseconds(Int64(siem.connectTimeoutSeconds * 1000)))
         let siemRetryPolicy = RetryPolicy(
             schedule: siem.retryScheduleSeconds.map { .milliseconds(Int64(($0 * 1000).rounded())) }, jitter: 0.1)
+        let smtpTransport = SMTPTransport(threads: 4, maxHandlesPerServer: 4)
+        let mailer = Mailer(
+            store: store, transport: smtpTransport, routing: try MailRouting.configured(smtp),
+            addressGuard: OutboundAddressGuard(
+                allowList: CIDR.parseList(configuration.outboundAllowlist).ranges,
+                resolutionTimeout: .milliseconds(Int64(smtp.connectTimeoutSeconds * 1000))),
+            logger: Logger(label: "herald.mail"))
         let forwarder = SiemForwarder(
             store: store, catalogue: siemConnectors, transports: siemTransports, logger: Logger(label: "herald.siem"))
         // In-flight deliveries get half of the graceful shutdown (the listeners stop first); what is cut short
@@ -71,6 +86,8 @@ struct DeliveryRuntime {
                     handler: deliverer, concurrency: webhooks.workers, retryPolicy: retryPolicy),
                 .siemFlush: JobKindConfiguration(
                     handler: forwarder, concurrency: siem.workers, retryPolicy: siemRetryPolicy),
+                .mailSend: JobKindConfiguration(
+                    handler: mailer, concurrency: smtp.workers, retryPolicy: mailRetryPolicy),
             ],
             configuration: JobDispatcherConfiguration(
                 shutdownDeadline: .milliseconds(Int64(configuration.shutdownGraceSeconds * 500)),
@@ -85,6 +102,9 @@ struct DeliveryRuntime {
         self.clients = clients
         self.siemTransports = siemTransports
         self.siemConnectors = siemConnectors
+        self.smtpTransport = smtpTransport
+        self.mailService = MailService(
+            mailer: mailer, messageIDDomain: smtp.effectiveMessageIDDomain, maxAttempts: mailRetryPolicy.maxAttempts)
         // The test route answers within 10 s (or the request timeout when shorter).
         self.siemTester = SiemTester(
             catalogue: siemConnectors, transports: siemTransports,
