@@ -25,6 +25,28 @@ public struct SiemConnector: Sendable, Hashable, Decodable {
     public var defaultSchema: SiemSchema
     /// The options an integration may set (not secret), with their defaults.
     public var options: [String: String]
+    /// Indexer acknowledgement (Splunk HEC), used when the integration's option `ack` is `true`.
+    public var ack: AckRule?
+
+    /// How a destination confirms that what it accepted is stored (Splunk HEC indexer acknowledgement): every
+    /// request carries a channel header; the answer to a batch names an ack id, which is polled until it is
+    /// true. A batch whose ack does not come within the timeout is sent again (the event ids make the copy
+    /// recognisable).
+    public struct AckRule: Sendable, Hashable, Decodable {
+        /// Appended to the endpoint (`/services/collector/ack`).
+        public var path: String
+        public var channelHeader: String
+        /// The field of the batch's answer that holds its ack id.
+        public var idField: String
+        public var pollIntervalMilliseconds: Int
+        public var timeoutMilliseconds: Int
+
+        enum CodingKeys: String, CodingKey {
+            case path
+            case channelHeader = "channel_header", idField = "id_field"
+            case pollIntervalMilliseconds = "poll_interval_ms", timeoutMilliseconds = "timeout_ms"
+        }
+    }
 
     /// Where an integration's endpoint comes from and what it may be.
     public struct EndpointRule: Sendable, Hashable, Decodable {
@@ -152,7 +174,7 @@ public struct SiemConnector: Sendable, Hashable, Decodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, wire, endpoint, auth, headers, compression, batch, responses, schemas, options
+        case id, name, wire, endpoint, auth, headers, compression, batch, responses, schemas, options, ack
         case optionalCredentials = "optional_credentials"
         case contentType = "content_type"
         case oversizeEvent = "oversize_event"
@@ -177,6 +199,7 @@ public struct SiemConnector: Sendable, Hashable, Decodable {
         schemas = try c.decodeIfPresent([SiemSchema].self, forKey: .schemas) ?? SiemSchema.allCases
         defaultSchema = try c.decodeIfPresent(SiemSchema.self, forKey: .defaultSchema) ?? .native
         options = try c.decodeIfPresent([String: String].self, forKey: .options) ?? [:]
+        ack = try c.decodeIfPresent(AckRule.self, forKey: .ack)
     }
 
     /// Every credential name the connector knows.

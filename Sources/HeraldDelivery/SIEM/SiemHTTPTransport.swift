@@ -15,6 +15,8 @@ struct SiemHTTPTransport: Sendable {
     let addressGuard: OutboundAddressGuard
     let clients: OutboundHTTPClients
     let timeout: Duration
+    /// With indexer acknowledgement on: where acks are polled and the rule.
+    let acknowledgement: (url: String, rule: SiemConnector.AckRule)?
 
     /// - Throws: `invalid_field` when the credentials satisfy none of the connector's authentication methods or
     ///   the URL cannot be made (the integration's configuration is wrong: forwarding stops with the reason).
@@ -39,6 +41,14 @@ struct SiemHTTPTransport: Sendable {
             for (name, template) in method.headers.sorted(by: { $0.key < $1.key }) {
                 headers.append((Self.fill(name, credentials), Self.fill(template, credentials)))
             }
+        }
+        if let rule = connector.ack, integration.options["ack"] == "true" {
+            // The channel is the integration's own (a UUID): stable across restarts, never shared.
+            headers.append((rule.channelHeader, integration.id))
+            let base = integration.endpoint.isEmpty ? (connector.endpoint.defaultValue ?? "") : integration.endpoint
+            acknowledgement = ((base.hasSuffix("/") ? String(base.dropLast()) : base) + rule.path, rule)
+        } else {
+            acknowledgement = nil
         }
         if connector.compression == .gzip { headers.append(("content-encoding", "gzip")) }
         self.headers = headers
@@ -95,12 +105,55 @@ struct SiemHTTPTransport: Sendable {
             return .failure("cannot compress the batch: \(error)", label: "connection_error")
         }
         let lease = await clients.acquire(for: destination)
-        let result = await execute(request, client: lease.client, logger: logger)
+        var result = await execute(request, client: lease.client, logger: logger)
+        if let acknowledgement, result.verdict == .delivered {
+            result = await awaitAcknowledgement(of: result, acknowledgement, client: lease.client, logger: logger)
+        }
         await clients.release(lease)
         return result
     }
 
-    private func execute(_ request: HTTPClientRequest, client: HTTPClient, logger: Logger) async -> SiemSendResult {
+    /// Polls the batch's ack id until the destination says it is stored; a timeout makes the batch go again.
+    private func awaitAcknowledgement(
+        of accepted: SiemSendResult, _ acknowledgement: (url: String, rule: SiemConnector.AckRule), client: HTTPClient,
+        logger: Logger
+    ) async -> SiemSendResult {
+        let rule = acknowledgement.rule
+        guard let excerpt = accepted.excerpt, case .object(let answer)? = try? JSONValue.parse(excerpt),
+            case .number(let number)? = answer[rule.idField]
+        else {
+            // No ack id: acknowledgement is off for this token on the destination's side; the 200 counts.
+            return accepted
+        }
+        let id = Int64(number)
+        let clock = ContinuousClock()
+        let deadline = clock.now + .milliseconds(rule.timeoutMilliseconds)
+        while clock.now < deadline && !Task.isCancelled {
+            try? await Task.sleep(for: .milliseconds(rule.pollIntervalMilliseconds))
+            var request = HTTPClientRequest(url: acknowledgement.url)
+            request.method = .POST
+            for (name, value) in headers where name != "content-encoding" { request.headers.add(name: name, value: value) }
+            request.headers.replaceOrAdd(name: "content-type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: #"{"acks":[\#(id)]}"#))
+            let polled = await execute(request, client: client, logger: logger, classify: false)
+            guard let text = polled.excerpt, case .object(let object)? = try? JSONValue.parse(text),
+                case .object(let acks)? = object["acks"]
+            else { continue }
+            if case .bool(true)? = acks[String(id)] {
+                var acknowledged = accepted
+                acknowledged.message = "\(accepted.message), acknowledged (ack \(id))"
+                return acknowledged
+            }
+        }
+        var late = accepted
+        late.verdict = .retry(after: nil)
+        late.message = "the indexer did not acknowledge ack \(id) within \(rule.timeoutMilliseconds / 1000) s: sending the batch again"
+        return late
+    }
+
+    private func execute(_ request: HTTPClientRequest, client: HTTPClient, logger: Logger, classify: Bool = true)
+        async -> SiemSendResult
+    {
         let deadline = NIODeadline.now() + .nanoseconds(Int64(timeout.inSeconds * 1e9))
         let response: HTTPClientResponse
         do {
@@ -117,6 +170,11 @@ struct SiemHTTPTransport: Sendable {
             return Self.failure(for: error, timeout: timeout)
         }
         let status = Int(response.status.code)
+        guard classify else {
+            return SiemSendResult(
+                verdict: .delivered, statusCode: status, vendorCode: nil, message: "HTTP \(status)",
+                excerpt: String(decoding: answer.readableBytesView.prefix(4096), as: UTF8.self), label: "2xx")
+        }
         let retryAfter = response.headers.first(name: "retry-after").flatMap { RetryAfter.parse($0) }
         return classifier.classify(status: status, body: Array(answer.readableBytesView), retryAfter: retryAfter)
     }

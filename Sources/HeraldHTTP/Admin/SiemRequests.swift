@@ -141,6 +141,9 @@ enum SiemInput {
                 throw HeraldError.invalid(
                     "options", "option \(name) must be at most \(maxOptionLength) characters without control characters")
             }
+            if name == "ack", !["true", "false", ""].contains(value) {
+                throw HeraldError.invalid("options", "option ack must be true or false")
+            }
             if name == "facility", !(value.isEmpty || Int(value).map { (0...23).contains($0) } == true) {
                 throw HeraldError.invalid("options", "option facility must be a syslog facility number, 0 to 23")
             }

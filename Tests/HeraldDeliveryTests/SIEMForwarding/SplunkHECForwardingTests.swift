@@ -160,3 +160,60 @@ import Testing
         #expect(letters.first?.reason.contains("takes at most 4000") == true)
     }
 }
+
+/// Indexer acknowledgement: the cursor moves only once HEC says the batch is stored; a batch whose ack does not
+/// come is sent again.
+@Suite struct SplunkHECAcknowledgementTests {
+    static func catalogue() throws -> SiemConnectorCatalogue {
+        try ShippedConnectors.modified("splunk-hec") { manifest in
+            manifest["ack"] = [
+                "path": "/services/collector/ack", "channel_header": "X-Splunk-Request-Channel", "id_field": "ackId",
+                "poll_interval_ms": 50, "timeout_ms": 400,
+            ]
+        }
+    }
+
+    @Test func theCursorMovesOnceTheBatchIsAcknowledged() async throws {
+        let hec = try await SplunkHECReceiver.start()
+        defer { Task { await hec.stop() } }
+        hec.acknowledge(.afterPolls(2))
+        let fixture = try DeliveryFixture()
+        defer { Task { await fixture.clients.shutdown() } }
+        let (organization, _) = try await fixture.organization("acme")
+        let integration = try await fixture.integration(
+            organization.id, provider: "splunk-hec", endpoint: hec.url, credentials: ["token": "hec-token"],
+            eventTypes: ["auth.*"], options: ["ack": "true"])
+        let ids = try await fixture.ingest(organization.id, count: 10)
+        let outcome = await fixture.flush(fixture.forwarder(catalogue: try Self.catalogue()), integration)
+        #expect(outcome.isSuccess)
+        #expect(hec.channels == [integration.id])
+        #expect(hec.requests.filter { $0.path == "/services/collector/ack" }.count == 2)
+        #expect(hec.accepted.compactMap { $0["fields"]?.objectValue?["event_id"]?.stringValue } == ids)
+        #expect(try await fixture.store.siemLag(integrationId: integration.id).events == 0)
+    }
+
+    @Test func aBatchNeverAcknowledgedIsSentAgain() async throws {
+        let hec = try await SplunkHECReceiver.start()
+        defer { Task { await hec.stop() } }
+        hec.acknowledge(.afterPolls(nil))
+        let fixture = try DeliveryFixture()
+        defer { Task { await fixture.clients.shutdown() } }
+        let (organization, _) = try await fixture.organization("acme")
+        let integration = try await fixture.integration(
+            organization.id, provider: "splunk-hec", endpoint: hec.url, credentials: ["token": "hec-token"],
+            eventTypes: ["auth.*"], options: ["ack": "true"])
+        let ids = try await fixture.ingest(organization.id, count: 5)
+        let forwarder = fixture.forwarder(catalogue: try Self.catalogue())
+        let first = await fixture.flush(forwarder, integration)
+        #expect(first.retryAfter != nil)
+        #expect(first.attempt?.error?.contains("did not acknowledge") == true)
+        // Only the filtered-out creation event is behind the cursor; the five wait.
+        #expect(try await fixture.store.siemLag(integrationId: integration.id).events == 5)
+        hec.acknowledge(.afterPolls(1))
+        #expect(await fixture.flush(forwarder, integration, attempt: 2).isSuccess)
+        // The same events twice, recognisable by their ids.
+        let sent = hec.accepted.compactMap { $0["fields"]?.objectValue?["event_id"]?.stringValue }
+        #expect(sent == ids + ids)
+        #expect(try await fixture.store.siemLag(integrationId: integration.id).events == 0)
+    }
+}

@@ -22,7 +22,19 @@ final class SplunkHECReceiver: Sendable {
     let maxBodyBytes: Int
     /// An event whose `event` JSON contains this text makes its request 400 code 6.
     let poison: String
+    /// Indexer acknowledgement: off (no ack ids), or each batch's ack id becomes true after that many polls
+    /// (nil: never).
+    enum Acknowledgement: Sendable {
+        case off
+        case afterPolls(Int?)
+    }
+
     private let state = Mutex<(mode: Mode, accepted: [[String: JSONValue]], bodies: [[UInt8]])>((.normal, [], []))
+    private let acks = Mutex<(mode: Acknowledgement, next: Int, polls: [Int: Int], channels: Set<String>)>((.off, 0, [:], []))
+
+    func acknowledge(_ mode: Acknowledgement) { acks.withLock { $0.mode = mode } }
+    /// The channels requests came on.
+    var channels: Set<String> { acks.withLock { $0.channels } }
     private let receiver: TestReceiver
 
     var url: String { "http://\(receiver.host):\(receiver.port)" }
@@ -58,6 +70,9 @@ final class SplunkHECReceiver: Sendable {
     }
 
     private func answer(_ request: TestReceiver.Request) -> TestReceiver.Reply {
+        if request.method == "POST", request.path == "/services/collector/ack" {
+            return acknowledgement(request)
+        }
         guard request.method == "POST", request.path == "/services/collector/event" else {
             return reply(404, 404, "The requested URL was not found on this server.")
         }
@@ -79,10 +94,49 @@ final class SplunkHECReceiver: Sendable {
             let text = String(decoding: (envelope["event"] ?? .null).serialized(), as: UTF8.self)
             if text.contains(poison) { return reply(400, 6, "Invalid data format") }
         }
+        let ackMode = acks.withLock { $0.mode }
+        if case .afterPolls = ackMode {
+            guard let channel = request.headers["x-splunk-request-channel"], !channel.isEmpty else {
+                return reply(400, 10, "Data channel is missing")
+            }
+            let id = acks.withLock { state -> Int in
+                state.channels.insert(channel)
+                state.next += 1
+                state.polls[state.next] = 0
+                return state.next
+            }
+            state.withLock {
+                $0.accepted += envelopes
+                $0.bodies.append(body)
+            }
+            return .respond(
+                status: 200, headers: [("Content-Type", "application/json")],
+                body: #"{"text":"Success","code":0,"ackId":\#(id)}"#)
+        }
         state.withLock {
             $0.accepted += envelopes
             $0.bodies.append(body)
         }
         return reply(200, 0, "Success")
+    }
+
+    /// `POST /services/collector/ack {"acks":[ids]}` → `{"acks":{"id":bool}}`.
+    private func acknowledgement(_ request: TestReceiver.Request) -> TestReceiver.Reply {
+        guard request.headers["authorization"] == "Splunk \(token)" else { return reply(403, 4, "Invalid token") }
+        guard request.headers["x-splunk-request-channel"] != nil else { return reply(400, 10, "Data channel is missing") }
+        guard case .object(let object)? = try? JSONValue.parse(Array(request.body)), case .array(let ids)? = object["acks"]
+        else { return reply(400, 6, "Invalid data format") }
+        let answers = acks.withLock { state -> [String] in
+            ids.compactMap { value -> String? in
+                guard case .number(let number) = value else { return nil }
+                let id = Int(number)
+                state.polls[id, default: 0] += 1
+                var done = false
+                if case .afterPolls(let needed?) = state.mode { done = (state.polls[id] ?? 0) >= needed }
+                return "\"\(id)\":\(done)"
+            }
+        }
+        return .respond(
+            status: 200, headers: [("Content-Type", "application/json")], body: #"{"acks":{\#(answers.joined(separator: ","))}}"#)
     }
 }
