@@ -18,33 +18,51 @@ struct SiemWireEncoder: Sendable {
     /// timestamps).
     static let datadogTimestampWindow: TimeInterval = 17 * 3600
 
+    /// The options in effect, resolved once (not per event): `{schema}` filled in, empty ones left out.
+    private let resolved: [String: String]
+    private let hecConstantFields: [UInt8]
+
     init(connector: SiemConnector, integration: SiemIntegration, hostname: String, producer: SiemProducer = SiemProducer()) {
         self.wire = connector.wire
         self.schema = integration.schema
         self.producer = producer
         self.options = connector.options.merging(integration.options) { _, chosen in chosen }
         self.hostname = options["host"].flatMap { $0.isEmpty ? nil : $0 } ?? hostname
+        let schema = integration.schema
+        let resolved = options.filter { !$0.value.isEmpty }.mapValues {
+            $0.replacingOccurrences(of: "{schema}", with: schema.rawValue)
+        }
+        self.resolved = resolved
+        self.hecConstantFields = Self.hecConstantFields(hostname: self.hostname, options: resolved, schema: schema)
     }
 
-    private func option(_ name: String) -> String? {
-        guard let value = options[name], !value.isEmpty else { return nil }
-        return value.replacingOccurrences(of: "{schema}", with: schema.rawValue)
+    private func option(_ name: String) -> String? { resolved[name] }
+
+    /// `,"host":…[,"index":…],"source":…,"sourcetype":…,"time":` of every HEC envelope.
+    static func hecConstantFields(hostname: String, options: [String: String], schema: SiemSchema) -> [UInt8] {
+        var bytes: [UInt8] = Array(#","host":"#.utf8) + JSONValue.string(hostname).serialized()
+        if let index = options["index"] { bytes += Array(#","index":"#.utf8) + JSONValue.string(index).serialized() }
+        bytes += Array(#","source":"#.utf8) + JSONValue.string(options["source"] ?? "herald").serialized()
+        bytes += Array(#","sourcetype":"#.utf8)
+            + JSONValue.string(options["sourcetype"] ?? "herald:\(schema.rawValue)").serialized()
+        bytes += Array(#","time":"#.utf8)
+        return bytes
     }
 
     /// The bytes of one event on this wire (without the body's framing), for sizing and sending.
     func item(for event: Event, rendering: SiemRendering, now: Date) -> [UInt8] {
         switch wire {
         case .splunkHEC:
-            var envelope: [String: JSONValue] = [
-                "time": .number((event.occurredAt.timeIntervalSince1970 * 1000).rounded() / 1000),
-                "host": .string(hostname),
-                "source": .string(option("source") ?? "herald"),
-                "sourcetype": .string(option("sourcetype") ?? "herald:\(schema.rawValue)"),
-                "event": rendering.jsonValue,
-                "fields": .object(identityFields(of: event)),
-            ]
-            if let index = option("index") { envelope["index"] = .string(index) }
-            return JSONValue.object(envelope).serialized(sortedKeys: true)
+            // The envelope's bytes written directly, keys in sorted order (event, fields, host, index, source,
+            // sourcetype, time): what a sorted-keys serialization of the same object gives, without building it.
+            var bytes: [UInt8] = Array(#"{"event":"#.utf8)
+            bytes += rendering.jsonValue.serialized(sortedKeys: true)
+            bytes += Array(#","fields":"#.utf8)
+            bytes += JSONValue.object(identityFields(of: event)).serialized(sortedKeys: true)
+            bytes += hecConstantFields
+            bytes += JSONValue.number((event.occurredAt.timeIntervalSince1970 * 1000).rounded() / 1000).serialized()
+            bytes.append(UInt8(ascii: "}"))
+            return bytes
         case .datadogLogs:
             var entry: [String: JSONValue] = [
                 "ddsource": .string(option("ddsource") ?? "herald"),
