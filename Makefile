@@ -10,7 +10,7 @@ PEERS_VENV   ?= .build/peers-venv
 SYSTEM_PACKAGES := libsqlite3-dev libcurl4-openssl-dev wrk curl systemd rsyslog rsyslog-openssl openssl
 BIN          := .build/debug/herald
 
-.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis test-scim fuzz install bench-admin bench-queue bench-webhooks bench-scim clean
+.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis test-scim fuzz install bench-admin bench-queue bench-webhooks bench-scim bench-siem clean
 
 ## deps: install the Debian packages the build and the tests need (only those missing)
 deps:
@@ -103,6 +103,12 @@ bench-webhooks: release
 ## (BENCH_SCIM_USERS=100000; the other knobs are listed at the top of scripts/bench-scim.sh)
 bench-scim: release peers
 	PEERS_VENV=$(PEERS_VENV) scripts/bench-scim.sh .build/release/herald
+
+## bench-siem: events/s forwarded through the splunk-hec and syslog connectors (durable cursor) beside the receivers' raw rates and rsyslog omfwd (release build)
+## (BENCH_EVENTS=200000 per run; the other knobs are listed at the top of scripts/bench-siem.sh)
+bench-siem: release
+	$(SWIFT) build -c release --product herald-bench
+	BENCH_BIN_DIR=.build/release scripts/bench-siem.sh $(BENCH_EVENTS)
 
 clean:
 	rm -rf .build var

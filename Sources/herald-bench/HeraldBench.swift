@@ -5,6 +5,8 @@ import Foundation
 /// - `herald-bench [jobs] [workers] [claim size]`: the queue benchmark (``QueueBenchmark``, `make bench-queue`).
 /// - `herald-bench webhook-receiver [options]`: the fast local webhook receiver of `make bench-webhooks`
 ///   (``WebhookReceiver``).
+/// - `herald-bench hec-receiver [options]`, `herald-bench syslog-receiver [options]`: the fast local Splunk HEC
+///   and syslog receivers of `make bench-siem` (``HECReceiver``, ``SyslogReceiver``).
 ///
 /// A first argument that is not a number selects a subcommand; numbers (or nothing) run the queue benchmark.
 @main
@@ -14,6 +16,10 @@ enum HeraldBench {
         switch arguments.first {
         case "webhook-receiver"?:
             try await WebhookReceiver.main(Array(arguments.dropFirst()))
+        case "hec-receiver"?:
+            try await HECReceiver.main(Array(arguments.dropFirst()))
+        case "syslog-receiver"?:
+            try await SyslogReceiver.main(Array(arguments.dropFirst()))
         case "-h"?, "--help"?, "help"?:
             print(usage)
         case let first? where Int(first) == nil:
@@ -27,6 +33,10 @@ enum HeraldBench {
     static let usage = """
         usage: herald-bench [jobs] [workers] [claim size]     queue benchmark (make bench-queue)
                herald-bench webhook-receiver [options]        webhook receiver (make bench-webhooks)
+               herald-bench hec-receiver [options]            Splunk HEC receiver (make bench-siem)
+               herald-bench syslog-receiver [options]         syslog TCP receiver (make bench-siem)
         \(WebhookReceiver.usage)
+        \(HECReceiver.usage)
+        \(SyslogReceiver.usage)
         """
 }
