@@ -10,7 +10,7 @@ PEERS_VENV   ?= .build/peers-venv
 SYSTEM_PACKAGES := libsqlite3-dev libcurl4-openssl-dev wrk curl systemd rsyslog rsyslog-openssl openssl
 BIN          := .build/debug/herald
 
-.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis test-scim fuzz install bench-admin bench-queue bench-webhooks bench-scim bench-siem clean
+.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis test-scim fuzz install bench-admin bench-queue bench-webhooks bench-scim bench-siem bench-smtp clean
 
 ## deps: install the Debian packages the build and the tests need (only those missing)
 deps:
@@ -109,6 +109,11 @@ bench-scim: release peers
 bench-siem: release
 	$(SWIFT) build -c release --product herald-bench
 	BENCH_BIN_DIR=.build/release scripts/bench-siem.sh $(BENCH_EVENTS)
+
+## bench-smtp: 10,000 templated mails through the relay into a local SMTP sink, messages/s against Python smtplib over one connection (release build)
+bench-smtp: release
+	$(SWIFT) build -c release --product herald-bench
+	BENCH_BIN_DIR=.build/release scripts/bench-smtp.sh $(BENCH_MESSAGES)
 
 clean:
 	rm -rf .build var

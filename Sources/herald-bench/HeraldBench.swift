@@ -7,6 +7,7 @@ import Foundation
 ///   (``WebhookReceiver``).
 /// - `herald-bench hec-receiver [options]`, `herald-bench syslog-receiver [options]`: the fast local Splunk HEC
 ///   and syslog receivers of `make bench-siem` (``HECReceiver``, ``SyslogReceiver``).
+/// - `herald-bench smtp-sink [options]`: the fast local SMTP server of `make bench-smtp` (``SMTPSink``).
 ///
 /// A first argument that is not a number selects a subcommand; numbers (or nothing) run the queue benchmark.
 @main
@@ -20,6 +21,8 @@ enum HeraldBench {
             try await HECReceiver.main(Array(arguments.dropFirst()))
         case "syslog-receiver"?:
             try await SyslogReceiver.main(Array(arguments.dropFirst()))
+        case "smtp-sink"?:
+            try await SMTPSink.main(Array(arguments.dropFirst()))
         case "-h"?, "--help"?, "help"?:
             print(usage)
         case let first? where Int(first) == nil:
@@ -35,8 +38,10 @@ enum HeraldBench {
                herald-bench webhook-receiver [options]        webhook receiver (make bench-webhooks)
                herald-bench hec-receiver [options]            Splunk HEC receiver (make bench-siem)
                herald-bench syslog-receiver [options]         syslog TCP receiver (make bench-siem)
+               herald-bench smtp-sink [options]               SMTP sink (make bench-smtp)
         \(WebhookReceiver.usage)
         \(HECReceiver.usage)
         \(SyslogReceiver.usage)
+        \(SMTPSink.usage)
         """
 }
