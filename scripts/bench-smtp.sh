@@ -6,10 +6,11 @@
 # Starts `herald-bench smtp-sink` (SwiftNIO, plain ESMTP with PIPELINING and 8BITMIME, no TLS, no AUTH: it
 # accepts every MAIL/RCPT/DATA at once, undoes dot-stuffing, counts messages and distinct Message-IDs, keeps
 # connections open; counts on an HTTP control port) and the release daemon on free ports with a temporary
-# state directory and the default configuration (database.synchronous=full, smtp.workers=8, the destination cap
-# webhooks.concurrency_per_endpoint=4, which mail to one server shares), with HERALD_SMTP_RELAY pointed at the
+# state directory and the default configuration (database.synchronous=full, smtp.workers=32,
+# smtp.connections_per_server=16: mails in flight to the relay and connections kept), with HERALD_SMTP_RELAY pointed at the
 # sink (smtp+plain://127.0.0.1:PORT, allowed by HERALD_OUTBOUND_ALLOWLIST=127.0.0.0/8) and
-# HERALD_SMTP_FROM="Herald <noreply@herald.example>". It creates a service API key (herald apikey create
+# HERALD_SMTP_FROM="Herald <noreply@herald.example>", HERALD_SMTP_CONNECT_TIMEOUT_SECONDS=hold+20 (a connection
+# opened during the hold below waits for its greeting until the hold ends). It creates a service API key (herald apikey create
 # --service) and reads the shipped `verification` template from the API. Mail n goes to
 # bench-<n>@recipients.example with code=<n> and url=https://sso.example/verify?code=<n>.
 #   warm-up       BENCH_WARMUP mails through Herald (not counted): the relay's connections are open after it;
@@ -39,8 +40,9 @@
 #   not taken every mail yet: curl's reply timeout is 60 s) BENCH_SINK_THREADS=1 BENCH_STALL_SECONDS=60
 #   BENCH_PERF=0 (1: `perf record` the daemon during run 1's Herald backlog phase, print the top symbols; api: during
 #   its API enqueue instead) BENCH_PERF_DATA=FILE
+#   BENCH_KEEP=1 (keep the daemon's state directory and the work files, for a look at the jobs afterwards)
 #   BENCH_SYNCHRONOUS=normal (database.synchronous for the daemon; default: its own default, full)
-#   HERALD_SMTP_WORKERS and HERALD_WEBHOOKS_CONCURRENCY_PER_ENDPOINT are passed to the daemon (defaults 8 and 4).
+#   HERALD_SMTP_WORKERS and HERALD_SMTP_CONNECTIONS_PER_SERVER are passed to the daemon (defaults 32 and 16).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench/lib.sh
@@ -58,8 +60,8 @@ sink_threads=${BENCH_SINK_THREADS:-1}
 stall_seconds=${BENCH_STALL_SECONDS:-60}
 perf_sample=${BENCH_PERF:-0}
 synchronous=${BENCH_SYNCHRONOUS:-}
-workers=${HERALD_SMTP_WORKERS:-8}
-per_destination=${HERALD_WEBHOOKS_CONCURRENCY_PER_ENDPOINT:-4}
+workers=${HERALD_SMTP_WORKERS:-32}
+per_server=${HERALD_SMTP_CONNECTIONS_PER_SERVER:-16}
 sender="Herald <noreply@herald.example>"
 rate_target=1000
 ratio_target=2
@@ -92,7 +94,7 @@ stop_pid() {  # variable name: SIGTERM, SIGKILL after 30 s, wait
 cleanup() {
   if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; fi
   for v in driver_pid pid sink_pid; do stop_pid "$v" >/dev/null 2>&1 || true; done
-  rm -rf "$state" "$work"
+  if [ "${BENCH_KEEP:-0}" = 1 ]; then echo "kept: state $state, work $work"; else rm -rf "$state" "$work"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -190,7 +192,10 @@ sink_stats >/dev/null || { echo "the sink does not answer:"; cat "$work/sink.log
 # Measure the defaults: no configuration file, no synchronous override (unless BENCH_SYNCHRONOUS asks for one).
 unset HERALD_DATABASE_SYNCHRONOUS CONFIGURATION_DIRECTORY
 [ -n "$synchronous" ] && export HERALD_DATABASE_SYNCHRONOUS=$synchronous
+# A connection opened while the sink holds its traffic waits for the greeting until the hold ends: the connect
+# timeout (which covers the greeting) must outlast the hold.
 HERALD_SMTP_RELAY="smtp+plain://127.0.0.1:$smtp_port" HERALD_SMTP_FROM="$sender" \
+  HERALD_SMTP_CONNECT_TIMEOUT_SECONDS=$((hold_max + 20)) \
   HERALD_OUTBOUND_ALLOWLIST=127.0.0.0/8 HERALD_LIMITS_AUTH_FAILURES=1000000 \
   "$herald" serve --state-dir "$state" --public-address 127.0.0.1:0 --admin-address 127.0.0.1:0 \
   --log-level warning >"$log" 2>&1 &
@@ -212,8 +217,8 @@ json.dump(found[0], open(sys.argv[1], "w"))' "$work/template.json"
 echo "Herald SMTP delivery benchmark"
 echo "  binaries:   $herald ($("$herald" --version 2>/dev/null || echo "version unknown")), $bench"
 echo "  daemon:     $admin (pid $pid), database.synchronous=${synchronous:-full (default)}, log level warning"
-echo "  mail:       relay smtp+plain://127.0.0.1:$smtp_port, smtp.workers=$workers, destination cap $per_destination"\
-  "(webhooks.concurrency_per_endpoint), 4 curl handles per server"
+echo "  mail:       relay smtp+plain://127.0.0.1:$smtp_port, smtp.workers=$workers,"\
+  "smtp.connections_per_server=$per_server (mails in flight to the relay and curl handles kept)"
 echo "  sink:       herald-bench smtp-sink (pid $sink_pid), $sink_threads event loop thread(s), control $control"
 echo "  template:   verification (shipped): subject \"$(json_field subject <"$work/template.json")\", variables code, url"
 echo "  per run:    $messages messages per phase, one recipient each; $runs runs, medians reported;"\
@@ -374,7 +379,7 @@ m_base=$(median ${BASE[@]}); m_herald=$(median ${HERALD[@]}); m_api=$(median ${A
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { print (r >= t) ? "target met" : "target missed" }'; }
 # shellcheck disable=SC2068
 m_ratio=$(median ${RATIO[@]})  # each run's Herald against the same run's baseline
-echo "Results (median of $runs runs; $messages messages per phase; synchronous=${synchronous:-full}, smtp.workers=$workers, destination cap $per_destination)"
+echo "Results (median of $runs runs; $messages messages per phase; synchronous=${synchronous:-full}, smtp.workers=$workers, smtp.connections_per_server=$per_server)"
 printf '  Python smtplib, 1 reused connection:      %6s messages/s\n' "$(fmt "$m_base")"
 if [ ${#BASE_N[@]} -gt 0 ]; then
   # shellcheck disable=SC2068

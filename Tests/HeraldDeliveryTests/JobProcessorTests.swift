@@ -42,6 +42,32 @@ import Testing
         #expect(handler.peak("cold") <= 4)
     }
 
+    @Test func aKindWithItsOwnDestinationLimitsUsesThemAndTheOthersKeepTheDefault() async throws {
+        let store = try makeJobStore()
+        let handler = RecordingHandler { lease in
+            try? await Task.sleep(for: .milliseconds(40))
+            return RecordingHandler.success(lease)
+        }
+        // Mail to one server may run 12 at once; webhooks keep the dispatcher's cap of 2.
+        let processor = JobProcessor(
+            store: store,
+            kinds: [
+                .webhookDelivery: JobKindConfiguration(handler: handler, concurrency: 32),
+                .mailSend: JobKindConfiguration(
+                    handler: handler, concurrency: 32, destination: DestinationGate.Configuration(concurrencyCap: 12)),
+            ],
+            configuration: JobDispatcherConfiguration(
+                batchSize: 50, destination: DestinationGate.Configuration(concurrencyCap: 2)))
+        try await withProcessor(processor) {
+            try await processor.queue.enqueue((0..<60).map { _ in job(kind: .mailSend, destination: "smtp:relay") })
+            try await processor.queue.enqueue((0..<20).map { _ in job(destination: "endpoint") })
+            let done = try await eventually(timeout: .seconds(20)) { try await count(store, .succeeded) == 80 }
+            #expect(done)
+        }
+        #expect(handler.peak("smtp:relay") <= 12 && handler.peak("smtp:relay") >= 6, "peak \(handler.peak("smtp:relay"))")
+        #expect(handler.peak("endpoint") <= 2, "peak \(handler.peak("endpoint"))")
+    }
+
     @Test func failingJobsRetryThenDieAndCanBeRetried() async throws {
         let store = try makeJobStore()
         let handler = RecordingHandler { RecordingHandler.failure($0) }

@@ -46,8 +46,10 @@ func makeJobStore() throws -> SQLiteJobStore {
     return SQLiteJobStore(database: database)
 }
 
-func job(org: String = "org-a", destination: String = "endpoint-1", maxAttempts: Int = 8) -> NewJob {
-    NewJob(kind: .webhookDelivery, orgId: org, destination: destination, payload: Data("{}".utf8), maxAttempts: maxAttempts)
+func job(
+    kind: JobKind = .webhookDelivery, org: String = "org-a", destination: String = "endpoint-1", maxAttempts: Int = 8
+) -> NewJob {
+    NewJob(kind: kind, orgId: org, destination: destination, payload: Data("{}".utf8), maxAttempts: maxAttempts)
 }
 
 /// Runs `processor` in a service group while `body` runs, then shuts it down gracefully and waits.

@@ -16,8 +16,12 @@ public struct SmtpConfiguration: Sendable, Equatable {
     public var timeoutSeconds: Double = 60
     /// `smtp.connect_timeout_seconds`
     public var connectTimeoutSeconds: Double = 10
-    /// `smtp.workers`: mails in flight in all.
-    public var workers: Int = 8
+    /// `smtp.workers`: mails in flight in all (each holds one of the transport's threads while its SMTP
+    /// transaction runs).
+    public var workers: Int = 32
+    /// `smtp.connections_per_server`: connections kept open, and mails in flight, per SMTP server (the relay,
+    /// or one organization's server). A burst reuses them instead of reconnecting per message.
+    public var connectionsPerServer: Int = 16
     /// `smtp.message_id_domain`: the right-hand side of Message-IDs; empty: the domain of `smtp.from`, else
     /// `herald.localhost`.
     public var messageIDDomain: String = ""

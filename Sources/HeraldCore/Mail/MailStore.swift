@@ -43,13 +43,24 @@ public protocol MailStore: Sendable {
     /// The mail of a job, with the recipients not yet done.
     func pendingMail(id: String) async throws -> PendingMail?
     /// Records one recipient's outcome at once (so a retry never sends again to a recipient that accepted);
-    /// a bounce adds the address to the suppression list and records `mail.bounced`.
-    func recordMailRecipient(mailId: String, address: String, status: MailRecipient.Status, reply: String?)
-        async throws
+    /// a bounce adds the address to the suppression list and records `mail.bounced`. With `finishesMail` (the
+    /// mail's last recipient), also what ``recordMailSent(mailId:)`` records, in the same transaction.
+    func recordMailRecipient(
+        mailId: String, address: String, status: MailRecipient.Status, reply: String?, finishesMail: Bool
+    ) async throws
     /// Records `mail.sent` for a mail whose recipients are all done with at least one accepted.
     func recordMailSent(mailId: String) async throws
     func mails(orgId: String?, page: Int, limit: Int) async throws -> Page<MailRecord>
     func suppressions(orgId: String?) async throws -> [MailSuppression]
     /// - Throws: `not_found` when the address is not on the list.
     func deleteSuppression(orgId: String?, address: String, actor: Actor) async throws
+}
+
+extension MailStore {
+    /// ``recordMailRecipient(mailId:address:status:reply:finishesMail:)`` for a recipient that is not the last.
+    public func recordMailRecipient(mailId: String, address: String, status: MailRecipient.Status, reply: String?)
+        async throws
+    {
+        try await recordMailRecipient(mailId: mailId, address: address, status: status, reply: reply, finishesMail: false)
+    }
 }

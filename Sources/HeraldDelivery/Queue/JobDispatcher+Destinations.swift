@@ -4,13 +4,18 @@ import Logging
 
 /// The dispatcher's destinations: their gates (cap, rate limit, breaker), throttle wake-ups and backlogs.
 extension JobDispatcher {
+    /// The limits of `kind`'s destinations: its own, else the dispatcher's.
+    func destinationConfiguration(_ kind: JobKind) -> DestinationGate.Configuration {
+        kinds[kind]?.destination ?? configuration.destination
+    }
+
     /// The destination's gate; a new one starts with the limits the kind's handler gives.
     func gate(for destination: String, kind: JobKind) async -> DestinationGate {
         if let gate = gates[destination] { return gate }
         let limits = await kinds[kind]?.handler.limits(forDestination: destination) ?? DestinationLimits()
         // Another job of the destination may have made the gate while the handler answered.
         if let gate = gates[destination] { return gate }
-        let gate = DestinationGate(configuration: configuration.destination, limits: limits)
+        let gate = DestinationGate(configuration: destinationConfiguration(kind), limits: limits)
         gates[destination] = gate
         gateKinds[destination] = kind
         return gate

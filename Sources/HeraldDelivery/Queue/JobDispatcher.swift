@@ -117,7 +117,7 @@ public actor JobDispatcher {
                     leaseDuration: configuration.leaseDuration, now: claimedAt, kinds: [kind],
                     // At most a cap of each destination: what its free slots take, the rest waits (leased) in its
                     // backlog for the slots' next turn.
-                    excludingDestinations: saturated, perDestination: configuration.destination.concurrencyCap)
+                    excludingDestinations: saturated, perDestination: destinationConfiguration(kind).concurrencyCap)
             } catch {
                 logger.error("claiming jobs failed", metadata: ["error": "\(error)"])
                 return
@@ -143,7 +143,7 @@ public actor JobDispatcher {
         case .full, .throttled:
             // A destination keeps at most its cap waiting in memory: more would hold worker slots (the
             // backlog counts against the pool) that other destinations need while this one is slow.
-            if backlog[lease.job.destination, default: []].count < configuration.destination.concurrencyCap {
+            if backlog[lease.job.destination, default: []].count < destinationConfiguration(lease.job.kind).concurrencyCap {
                 backlog[lease.job.destination, default: []].append(lease)
             } else {
                 held[lease.job.id] = nil

@@ -36,10 +36,18 @@ public struct JobKindConfiguration: Sendable {
     /// The worker pool: the most jobs of this kind running at once in this process.
     public var concurrency: Int
     public var retryPolicy: RetryPolicy
+    /// The limits of each destination of this kind (its cap, its breaker); nil: the dispatcher's
+    /// ``JobDispatcherConfiguration/destination``. Mail to one SMTP server allows more at once than a webhook
+    /// endpoint does.
+    public var destination: DestinationGate.Configuration?
 
-    public init(handler: any JobHandler, concurrency: Int = 32, retryPolicy: RetryPolicy = .standard) {
+    public init(
+        handler: any JobHandler, concurrency: Int = 32, retryPolicy: RetryPolicy = .standard,
+        destination: DestinationGate.Configuration? = nil
+    ) {
         self.handler = handler
         self.concurrency = max(1, concurrency)
         self.retryPolicy = retryPolicy
+        self.destination = destination
     }
 }

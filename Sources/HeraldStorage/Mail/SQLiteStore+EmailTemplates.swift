@@ -134,21 +134,17 @@ extension SQLiteStore {
 
     public func resolveEmailTemplate(orgId: String?, name: String, language: String) async throws -> EmailTemplate? {
         try await read { db in
-            let scopes: [String?] = orgId.map { [$0, nil] } ?? [nil]
-            for scope in scopes {
-                for lang in language == "en" ? ["en"] : [language, "en"] {
-                    if let row = try Row.fetchOne(
-                        db,
-                        sql: """
-                            SELECT * FROM email_templates WHERE org_id IS ? AND name = ? AND language = ? AND is_active = 1
-                            """,
-                        arguments: [scope, name, lang])
-                    {
-                        return Self.emailTemplate(row)
-                    }
-                }
-            }
-            return nil
+            // One query (over the scope index): the organization's before the platform's, the language before `en`.
+            try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT * FROM email_templates
+                        WHERE COALESCE(org_id, '') IN (?, '') AND name = ? AND language IN (?, 'en') AND is_active = 1
+                        ORDER BY org_id IS NULL, language != ?
+                        LIMIT 1
+                        """),
+                arguments: [orgId ?? "", name, language, language]
+            ).map(Self.emailTemplate)
         }
     }
 

@@ -19,7 +19,8 @@ extension SQLiteStore {
         let ms = now().millisecondsSince1970
         // Mail keys are apart from ingest's: the same key may be used for both.
         let key = idempotencyKey.map { "mail:" + $0 }
-        return try await write { db in
+        // Group commit: a burst of API requests shares one transaction (and one fsync).
+        return try await groupWrite { db in
             if let key,
                 let previous = try IdempotencyKeyRecord.fetchOne(db, key: ["key": key, "actor_id": actorId]),
                 previous.createdAt > ms - Self.idempotencyWindow,
@@ -31,64 +32,71 @@ extension SQLiteStore {
             if let orgId = request.orgId, try !OrganizationRecord.exists(db, key: orgId) {
                 throw HeraldError.invalid("org_id", "Unknown organization \(orgId)")
             }
-            try Self.insertMail(
+            let record = try Self.insertMail(
                 id: id, request, messageID: messageID, sealedVariables: variables,
                 destination: try Self.mailDestination(orgId: request.orgId, in: db), maxAttempts: maxAttempts, now: ms,
                 in: db)
             if let key {
                 try IdempotencyKeyRecord(key: key, actorId: actorId, response: id, createdAt: ms).save(db)
             }
-            guard let record = try Self.mailRecords(
-                db, sql: "SELECT * FROM mails WHERE id = ?", arguments: [id]).first
-            else { throw HeraldError(.internalError, "the new mail was not found after its insertion") }
             return record
         }
     }
 
     /// Inserts a mail, its recipients (suppressed ones marked) and its `mail.send` job, in the caller's
-    /// transaction (an invitation enqueues its mail with the invitation).
+    /// transaction (an invitation enqueues its mail with the invitation). Returns the new mail's record.
+    @discardableResult
     static func insertMail(
         id: String, _ request: MailRequest, messageID: String, sealedVariables: String, destination: String,
         maxAttempts: Int, now ms: Int64, in db: Database
-    ) throws {
-        try db.execute(
+    ) throws -> MailRecord {
+        try db.cachedStatement(
             sql: """
                 INSERT INTO jobs (kind, org_id, destination, payload, state, attempts, max_attempts, run_at,
                     fencing_token, ordered, created_at, updated_at)
                 VALUES (?, ?, ?, ?, 'available', 0, ?, ?, 0, 0, ?, ?)
-                """,
-            arguments: [
-                JobKind.mailSend.rawValue, request.orgId, destination, Data(id.utf8), maxAttempts, ms, ms, ms,
-            ])
+                """
+        ).execute(arguments: [
+            JobKind.mailSend.rawValue, request.orgId, destination, Data(id.utf8), maxAttempts, ms, ms, ms,
+        ])
         let jobId = db.lastInsertedRowID
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO mails (id, org_id, job_id, message_id, template, language, variables_sealed, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [id, request.orgId, jobId, messageID, request.template, request.language, sealedVariables, ms])
+                """
+        ).execute(arguments: [
+            id, request.orgId, jobId, messageID, request.template, request.language, sealedVariables, ms,
+        ])
         let scope = mailScope(request.orgId)
         var seen = Set<String>()
+        var recipients: [MailRecipient] = []
         for address in request.to where seen.insert(address.lowercased()).inserted {
             let suppressed = try String.fetchOne(
-                db, sql: "SELECT reason FROM mail_suppressions WHERE scope = ? AND address = ?",
+                db.cachedStatement(sql: "SELECT reason FROM mail_suppressions WHERE scope = ? AND address = ?"),
                 arguments: [scope, address])
-            try db.execute(
-                sql: "INSERT INTO mail_recipients (mail_id, address, status, reply, updated_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [
-                    id, address, (suppressed == nil ? MailRecipient.Status.pending : .suppressed).rawValue,
-                    suppressed.map { "not sent: the address is on the suppression list (\($0))" }, ms,
-                ])
+            let recipient = MailRecipient(
+                address: address, status: suppressed == nil ? .pending : .suppressed,
+                reply: suppressed.map { "not sent: the address is on the suppression list (\($0))" },
+                updatedAt: Date(millisecondsSince1970: ms))
+            try db.cachedStatement(
+                sql: "INSERT INTO mail_recipients (mail_id, address, status, reply, updated_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [id, address, recipient.status.rawValue, recipient.reply, ms])
+            recipients.append(recipient)
         }
+        return MailRecord(
+            id: id, orgId: request.orgId, messageID: messageID, jobId: jobId, template: request.template,
+            language: request.language, recipients: recipients.sorted { $0.address < $1.address }, attempts: [],
+            createdAt: Date(millisecondsSince1970: ms))
     }
 
     public func pendingMail(id: String) async throws -> PendingMail? {
         let found = try await read { db -> (messageID: String, orgId: String?, template: String, language: String, sealed: String, pending: [String])? in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM mails WHERE id = ?", arguments: [id]) else {
-                return nil
-            }
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mails WHERE id = ?"), arguments: [id])
+            else { return nil }
             let pending = try String.fetchAll(
-                db, sql: "SELECT address FROM mail_recipients WHERE mail_id = ? AND status = 'pending' ORDER BY address",
+                db.cachedStatement(
+                    sql: "SELECT address FROM mail_recipients WHERE mail_id = ? AND status = 'pending' ORDER BY address"),
                 arguments: [id])
             return (row["message_id"], row["org_id"], row["template"], row["language"], row["variables_sealed"], pending)
         }
@@ -104,54 +112,60 @@ extension SQLiteStore {
             pending: found.pending)
     }
 
-    public func recordMailRecipient(mailId: String, address: String, status: MailRecipient.Status, reply: String?)
-        async throws
-    {
+    public func recordMailRecipient(
+        mailId: String, address: String, status: MailRecipient.Status, reply: String?, finishesMail: Bool
+    ) async throws {
         let now = self.now()
         let ms = now.millisecondsSince1970
         // Group commit: a burst of mails shares transactions with the job queue's acks.
         try await groupWrite { db in
-            guard let mail = try Row.fetchOne(db, sql: "SELECT * FROM mails WHERE id = ?", arguments: [mailId]) else {
-                return
+            guard let mail = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mails WHERE id = ?"), arguments: [mailId])
+            else { return }
+            try db.cachedStatement(
+                sql: "UPDATE mail_recipients SET status = ?, reply = ?, updated_at = ? WHERE mail_id = ? AND address = ?"
+            ).execute(arguments: [status.rawValue, reply.map { String($0.prefix(1000)) }, ms, mailId, address])
+            if status == .bounced {
+                let orgId: String? = mail["org_id"]
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO mail_suppressions (scope, address, reason, created_at) VALUES (?, ?, ?, ?)",
+                    arguments: [Self.mailScope(orgId), address, "bounced: \(reply ?? "5xx")".prefix(500).description, ms])
+                try Self.record(
+                    EventRecord(
+                        type: .mailBounced, orgId: orgId, targetType: "mail", targetId: mailId,
+                        data: [
+                            "message_id": .string(mail["message_id"]), "template": .string(mail["template"]),
+                            "recipient": .string(address), "reply": reply.map { .string(String($0.prefix(500))) } ?? .null,
+                        ]),
+                    actor: .system, now: now, in: db)
             }
-            try db.execute(
-                sql: "UPDATE mail_recipients SET status = ?, reply = ?, updated_at = ? WHERE mail_id = ? AND address = ?",
-                arguments: [status.rawValue, reply.map { String($0.prefix(1000)) }, ms, mailId, address])
-            guard status == .bounced else { return }
-            let orgId: String? = mail["org_id"]
-            try db.execute(
-                sql: "INSERT OR IGNORE INTO mail_suppressions (scope, address, reason, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [Self.mailScope(orgId), address, "bounced: \(reply ?? "5xx")".prefix(500).description, ms])
-            try Self.record(
-                EventRecord(
-                    type: .mailBounced, orgId: orgId, targetType: "mail", targetId: mailId,
-                    data: [
-                        "message_id": .string(mail["message_id"]), "template": .string(mail["template"]),
-                        "recipient": .string(address), "reply": reply.map { .string(String($0.prefix(500))) } ?? .null,
-                    ]),
-                actor: .system, now: now, in: db)
+            if finishesMail { try Self.recordMailSent(mail, now: now, in: db) }
         }
     }
 
     public func recordMailSent(mailId: String) async throws {
         let now = self.now()
         try await groupWrite { db in
-            guard let mail = try Row.fetchOne(db, sql: "SELECT * FROM mails WHERE id = ?", arguments: [mailId]) else {
-                return
-            }
-            let accepted = try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM mail_recipients WHERE mail_id = ? AND status = 'accepted'",
-                arguments: [mailId]) ?? 0
-            guard accepted > 0 else { return }
-            try Self.record(
-                EventRecord(
-                    type: .mailSent, orgId: mail["org_id"], targetType: "mail", targetId: mailId,
-                    data: [
-                        "message_id": .string(mail["message_id"]), "template": .string(mail["template"]),
-                        "accepted": .number(Double(accepted)),
-                    ]),
-                actor: .system, now: now, in: db)
+            guard let mail = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM mails WHERE id = ?"), arguments: [mailId])
+            else { return }
+            try Self.recordMailSent(mail, now: now, in: db)
         }
+    }
+
+    /// `mail.sent` for `mail` (a `mails` row) when at least one of its recipients accepted.
+    static func recordMailSent(_ mail: Row, now: Date, in db: Database) throws {
+        let mailId: String = mail["id"]
+        let accepted = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT COUNT(*) FROM mail_recipients WHERE mail_id = ? AND status = 'accepted'"),
+            arguments: [mailId]) ?? 0
+        guard accepted > 0 else { return }
+        try record(
+            EventRecord(
+                type: .mailSent, orgId: mail["org_id"], targetType: "mail", targetId: mailId,
+                data: [
+                    "message_id": .string(mail["message_id"]), "template": .string(mail["template"]),
+                    "accepted": .number(Double(accepted)),
+                ]),
+            actor: .system, now: now, in: db)
     }
 
     public func mails(orgId: String?, page: Int, limit: Int) async throws -> Page<MailRecord> {

@@ -76,6 +76,7 @@ struct ConfigurationKey: Sendable, Hashable {
     static let smtpTimeout = ConfigurationKey("smtp.timeout_seconds")
     static let smtpConnectTimeout = ConfigurationKey("smtp.connect_timeout_seconds")
     static let smtpWorkers = ConfigurationKey("smtp.workers")
+    static let smtpConnectionsPerServer = ConfigurationKey("smtp.connections_per_server")
     static let smtpMessageIDDomain = ConfigurationKey("smtp.message_id_domain")
     static let smtpInvitationURL = ConfigurationKey("smtp.invitation_url")
     static let smtpDKIMDomain = ConfigurationKey("smtp.dkim_domain")
@@ -86,7 +87,8 @@ struct ConfigurationKey: Sendable, Hashable {
     /// The `smtp.*` keys, in the order of the example file.
     static let smtp: [ConfigurationKey] = [
         smtpRelay, smtpFrom, smtpCAFile, smtpRetrySchedule, smtpTimeout, smtpConnectTimeout, smtpWorkers,
-        smtpMessageIDDomain, smtpInvitationURL, smtpDKIMDomain, smtpDKIMSelector, smtpDKIMAlgorithm, smtpDKIMKeyFile,
+        smtpConnectionsPerServer, smtpMessageIDDomain, smtpInvitationURL, smtpDKIMDomain, smtpDKIMSelector,
+        smtpDKIMAlgorithm, smtpDKIMKeyFile,
     ]
     static let retentionFinishedJobs = ConfigurationKey("retention.finished_jobs_seconds")
     static let retentionEvents = ConfigurationKey("retention.events_seconds")

@@ -30,6 +30,7 @@ extension ConfigurationLoader {
             smtp.connectTimeoutSeconds = value
         }
         if let value = reader.integer(.smtpWorkers, minimum: 1) { smtp.workers = value }
+        if let value = reader.integer(.smtpConnectionsPerServer, minimum: 1) { smtp.connectionsPerServer = value }
         if let value = reader.nonEmptyString(.smtpMessageIDDomain) { smtp.messageIDDomain = value }
         if let value = reader.nonEmptyString(.smtpInvitationURL) { smtp.invitationURL = value }
         if let value = reader.nonEmptyString(.smtpDKIMDomain) { smtp.dkimDomain = value }

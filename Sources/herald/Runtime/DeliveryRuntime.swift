@@ -68,7 +68,7 @@ struct DeliveryRuntime {
             connectTimeout: .milliseconds(Int64(siem.connectTimeoutSeconds * 1000)))
         let siemRetryPolicy = RetryPolicy(
             schedule: siem.retryScheduleSeconds.map { .milliseconds(Int64(($0 * 1000).rounded())) }, jitter: 0.1)
-        let smtpTransport = SMTPTransport(threads: 4, maxHandlesPerServer: 4)
+        let smtpTransport = SMTPTransport(threads: smtp.workers, maxHandlesPerServer: smtp.connectionsPerServer)
         let mailer = Mailer(
             store: store, transport: smtpTransport, routing: try MailRouting.configured(smtp),
             addressGuard: OutboundAddressGuard(
@@ -87,7 +87,8 @@ struct DeliveryRuntime {
                 .siemFlush: JobKindConfiguration(
                     handler: forwarder, concurrency: siem.workers, retryPolicy: siemRetryPolicy),
                 .mailSend: JobKindConfiguration(
-                    handler: mailer, concurrency: smtp.workers, retryPolicy: mailRetryPolicy),
+                    handler: mailer, concurrency: smtp.workers, retryPolicy: mailRetryPolicy,
+                    destination: DestinationGate.Configuration(concurrencyCap: smtp.connectionsPerServer)),
             ],
             configuration: JobDispatcherConfiguration(
                 shutdownDeadline: .milliseconds(Int64(configuration.shutdownGraceSeconds * 500)),

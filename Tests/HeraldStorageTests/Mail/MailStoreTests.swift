@@ -105,6 +105,25 @@ import Testing
         #expect(try await fixture.base.lastEvent()?.type == "mail.sent")
         #expect(try await fixture.store.mails(orgId: acme.id, page: 1, limit: 10).items.first?.status == "sent")
 
+        // The last recipient's outcome with finishesMail records mail.sent in the same write; a mail none of
+        // whose recipients accepted records none.
+        let second = try await fixture.store.enqueueMail(
+            MailRequest(orgId: acme.id, template: "verification", to: ["c@example.com"], variables: [:]),
+            messageID: "m4@herald.example", maxAttempts: 5, idempotencyKey: nil, actorId: "core")
+        #expect(second.recipients.map(\.status) == [.pending])
+        #expect(second.jobId > mail.jobId)
+        try await fixture.store.recordMailRecipient(
+            mailId: second.id, address: "c@example.com", status: .accepted, reply: "250 ok", finishesMail: true)
+        let sent = try #require(try await fixture.base.lastEvent())
+        #expect(sent.type == "mail.sent")
+        #expect(sent.targetId == second.id)
+        let third = try await fixture.store.enqueueMail(
+            MailRequest(orgId: acme.id, template: "verification", to: ["d@example.com"], variables: [:]),
+            messageID: "m5@herald.example", maxAttempts: 5, idempotencyKey: nil, actorId: "core")
+        try await fixture.store.recordMailRecipient(
+            mailId: third.id, address: "d@example.com", status: .failed, reply: "gave up", finishesMail: true)
+        #expect(try await fixture.base.lastEvent()?.targetId == second.id)
+
         // b is suppressed for the organization: a new mail to it is not sent.
         #expect(try await fixture.store.suppressions(orgId: acme.id).map(\.address) == ["b@example.com"])
         #expect(try await fixture.store.suppressions(orgId: nil).isEmpty)

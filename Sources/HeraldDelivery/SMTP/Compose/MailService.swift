@@ -34,13 +34,18 @@ public struct MailService: MailSending {
         } catch let refusal as Mailer.Refusal {
             throw HeraldError(.unavailable, "mail cannot be sent: \(refusal.message)")
         }
+        // The template rendered and every header value checked, without building the MIME message (the mailer
+        // builds it at send time).
         do {
-            _ = try await mailer.compose(
-                PendingMail(id: "check", messageID: makeMessageID(), request: request, pending: request.to),
-                route: Mailer.Route(server: route.server, from: route.from, replyTo: route.replyTo, signer: nil))
+            let message = try await mailer.message(
+                for: PendingMail(id: "check", messageID: makeMessageID(), request: request, pending: request.to),
+                route: route)
+            try message.validate()
         } catch let refusal as Mailer.Refusal {
             let field = refusal.message.contains("variables") ? "variables" : "template"
             throw HeraldError.invalid(field, refusal.message)
+        } catch let error as MailError {
+            throw HeraldError.invalid(error.field == "subject" ? "variables" : "template", "\(error)")
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import HeraldCore
 import Mustache
+import Synchronization
 
 /// Renders a template's subject, text and HTML with Mustache: the HTML part HTML-escapes every `{{variable}}`,
 /// the subject and the text part do not (they are not HTML). Every declared variable must be given.
@@ -44,9 +45,21 @@ public enum MailTemplateRenderer {
         }
     }
 
+    /// Compiled templates by their full source (pragma included): compiling is a pure function of the text, so
+    /// an edited template is simply a new entry. Bounded; emptied when full.
+    private static let compiled = Mutex<[String: MustacheTemplate]>([:])
+    private static let compiledLimit = 512
+
     static func compile(_ source: String, text: Bool, part: String) throws -> MustacheTemplate {
+        let full = (text ? "{{% CONTENT_TYPE: TEXT}}" : "") + source
+        if let template = compiled.withLock({ $0[full] }) { return template }
         do {
-            return try MustacheTemplate(string: (text ? "{{% CONTENT_TYPE: TEXT}}" : "") + source)
+            let template = try MustacheTemplate(string: full)
+            compiled.withLock { cache in
+                if cache.count >= compiledLimit { cache.removeAll(keepingCapacity: true) }
+                cache[full] = template
+            }
+            return template
         } catch {
             // The parser's error holds the pragma Herald prepends: name the part only.
             throw HeraldError.invalid(part, "\(part) is not a valid Mustache template (an unclosed tag or section?)")

@@ -83,15 +83,20 @@ public struct Mailer: JobHandler {
         var replies: [String] = []
         var transient: [(String, String)] = []
         var lastCode: Int?
-        for recipient in mail.pending {
+        // The last recipient's outcome and `mail.sent` are one write when no earlier recipient is left to retry.
+        var finished = false
+        for (index, recipient) in mail.pending.enumerated() {
             if Task.isCancelled { break }
             let outcome = await transport.send(bytes, from: route.from.address, to: recipient, via: route.server)
             lastCode = outcome.reply?.code ?? lastCode
+            let finishes = index == mail.pending.count - 1 && transient.isEmpty
             do {
                 switch outcome {
                 case .accepted(let reply):
                     try await store.recordMailRecipient(
-                        mailId: mail.id, address: recipient, status: .accepted, reply: reply.description)
+                        mailId: mail.id, address: recipient, status: .accepted, reply: reply.description,
+                        finishesMail: finishes)
+                    finished = finishes
                     replies.append("\(recipient): \(reply)")
                 case .permanent(let reply, let text):
                     // A refusal of the sender (MAIL FROM) or one Herald made itself says nothing about the
@@ -99,7 +104,8 @@ public struct Mailer: JobHandler {
                     let aboutSender = text.contains("refused MAIL FROM") || reply.text.contains("refused by Herald")
                     try await store.recordMailRecipient(
                         mailId: mail.id, address: recipient, status: aboutSender ? .failed : .bounced,
-                        reply: "\(reply) (\(text))")
+                        reply: "\(reply) (\(text))", finishesMail: finishes)
+                    finished = finishes
                     replies.append("\(recipient): \(reply)")
                 case .transient(let reply, let text):
                     let description = reply.map { "\($0) (\(text))" } ?? text
@@ -117,16 +123,16 @@ public struct Mailer: JobHandler {
         guard transient.isEmpty else {
             let error = "\(transient.count) recipient(s) not accepted yet: \(transient.first?.1 ?? "")"
             if lease.attempt >= lease.job.maxAttempts {
-                for (recipient, reason) in transient {
+                for (index, (recipient, reason)) in transient.enumerated() {
                     try? await store.recordMailRecipient(
-                        mailId: mail.id, address: recipient, status: .failed, reply: "gave up: \(reason)")
+                        mailId: mail.id, address: recipient, status: .failed, reply: "gave up: \(reason)",
+                        finishesMail: index == transient.count - 1)
                 }
-                try? await store.recordMailSent(mailId: mail.id)
                 return .dead(reason: error, attempt(.dead, code: lastCode, error: error, excerpt: excerpt))
             }
             return .retry(after: nil, attempt(.failure, code: lastCode, error: error, excerpt: excerpt))
         }
-        try? await store.recordMailSent(mailId: mail.id)
+        if !finished { try? await store.recordMailSent(mailId: mail.id) }
         return .success(attempt(.success, code: lastCode, excerpt: excerpt))
     }
 
@@ -173,6 +179,21 @@ public struct Mailer: JobHandler {
 
     /// The rendered (and, with a key, DKIM-signed) message.
     func compose(_ mail: PendingMail, route: Route) async throws -> [UInt8] {
+        let message = try await self.message(for: mail, route: route)
+        do {
+            let bytes = try message.rendered()
+            guard let signer = route.signer else { return bytes }
+            return try signer.sign(bytes, now: now())
+        } catch let error as HeraldError {
+            throw Refusal(message: error.message)
+        } catch {
+            throw Refusal(message: "the mail cannot be composed: \(error)")
+        }
+    }
+
+    /// The message of `mail` before MIME: its template rendered, its sender and recipients, checked by
+    /// ``MailMessage/validate()`` when the mail is accepted and again by `rendered()` when it is sent.
+    func message(for mail: PendingMail, route: Route) async throws -> MailMessage {
         let request = mail.request
         guard let template = try await store.resolveEmailTemplate(
             orgId: request.orgId, name: request.template, language: request.language)
@@ -185,13 +206,10 @@ public struct Mailer: JobHandler {
             }
             let replyText = template.responseEmail.flatMap { $0.isEmpty ? nil : $0 } ?? route.replyTo
             let replyTo = try replyText.map { try MailAddress($0, field: "reply_to") }
-            let message = MailMessage(
+            return MailMessage(
                 from: from, replyTo: replyTo, to: try mail.pending.map { try MailAddress($0, field: "to") },
                 subject: rendered.subject, text: rendered.text, html: rendered.html, messageID: mail.messageID,
                 date: now())
-            let bytes = try message.rendered()
-            guard let signer = route.signer else { return bytes }
-            return try signer.sign(bytes, now: now())
         } catch let error as HeraldError {
             throw Refusal(message: error.message)
         } catch {
