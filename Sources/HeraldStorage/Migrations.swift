@@ -12,6 +12,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v6-scim", migrate: ScimMigration.v6Scim)
         migrator.registerMigration("v7-siem", migrate: SiemMigration.v7Siem)
         migrator.registerMigration("v8-mail", migrate: MailMigration.v8Mail)
+        migrator.registerMigration("v9-smtp-auth", migrate: MailMigration.v9SmtpAuthentication)
         return migrator
     }
 

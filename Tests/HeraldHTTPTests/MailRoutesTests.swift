@@ -44,6 +44,7 @@ import Testing
             #expect(put.json["port"] as? Int == 587)
             #expect(put.json["security"] as? String == "starttls")
             #expect(put.json["username"] as? String == "mailer")
+            #expect(put.json["auth"] as? String == "password")
             #expect(put.json["has_password"] as? Bool == true)
             #expect(put.json["from_address"] as? String == "noreply@acme.example")
             #expect(put.json["from_name"] as? String == "Acme")
@@ -84,6 +85,17 @@ import Testing
             #expect((tls.json["ca_pem"] as? String)?.hasPrefix("-----BEGIN CERTIFICATE-----") == true)
             #expect(tls.json["has_password"] as? Bool == true)
 
+            // auth xoauth2: the password is an OAuth access token for the user name, which is then required.
+            let token = "ya29." + String(repeating: "t", count: 2000)
+            let oauth = try await client.call(.put, base, key: fixture.adminKey, json: #"""
+                {"host":"smtp.acme.example","username":"mailer@acme.example","password":"\#(token)","auth":"xoauth2","from_address":"mail@acme.example"}
+                """#)
+            #expect(oauth.status == 200, "\(oauth.text)")
+            #expect(oauth.json["auth"] as? String == "xoauth2")
+            #expect(!oauth.text.contains("ya29."))
+            #expect(try await fixture.store.smtpPassword(orgId: acmeId) == token)
+            #expect(try await client.call(.get, base, key: fixture.ownerKey).json["auth"] as? String == "xoauth2")
+
             // An empty password removes it.
             let cleared = try await client.call(.put, base, key: fixture.adminKey, json: #"""
                 {"host":"smtp.acme.example","password":"","from_address":"mail@acme.example"}
@@ -97,7 +109,7 @@ import Testing
 
             // One event per change, never with the password; globex is untouched.
             let actions = try await fixture.auditActions(client, "/api/organizations/acme/audit-logs", key: fixture.ownerKey)
-            #expect(actions.filter { $0 == "smtp.settings.updated" }.count == 4)
+            #expect(actions.filter { $0 == "smtp.settings.updated" }.count == 5)
             #expect(actions.filter { $0 == "smtp.settings.deleted" }.count == 1)
             let audit = try await client.call(.get, "/api/organizations/acme/audit-logs?limit=1000", key: fixture.ownerKey)
             #expect(!audit.text.contains(Self.password))
@@ -200,6 +212,7 @@ import Testing
                 (#"{"host":"smtp.acme.example","from_address":"a@acme.example","from_name":"Acme\r\nBcc: x@evil.example"}"#, "from_name"),
                 (#"{"host":"smtp.acme.example","from_address":"a@acme.example","reply_to":"nope"}"#, "reply_to"),
                 (#"{"host":"smtp.acme.example","from_address":"a@acme.example","username":"u\nv"}"#, "username"),
+                (#"{"host":"smtp.acme.example","from_address":"a@acme.example","auth":"xoauth2","password":"t"}"#, "username"),
                 (#"{"host":"smtp.acme.example","from_address":"a@acme.example","ca_pem":"not a certificate"}"#, "ca_pem"),
                 (#"{"host":"smtp.acme.example","security":"none","from_address":"a@acme.example"}"#, "host"),
                 (#"{"host":"10.1.2.3","security":"none","port":25,"from_address":"a@acme.example"}"#, "host"),

@@ -103,7 +103,7 @@ struct MailFixture: Sendable {
     var platformKey: String { api.ownerKey }
 
     static let smtpFields: Set<String> = [
-        "host", "port", "security", "username", "has_password", "from_address", "from_name", "reply_to", "ca_pem",
+        "host", "port", "security", "username", "auth", "has_password", "from_address", "from_name", "reply_to", "ca_pem",
         "created_at", "updated_at",
     ]
     static let dkimFields: Set<String> = ["domain", "selector", "algorithm", "dns_name", "dns_record", "created_at"]

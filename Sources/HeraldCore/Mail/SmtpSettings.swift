@@ -10,6 +10,15 @@ public enum MailSecurity: String, Sendable, Hashable, Codable, CaseIterable {
     case none
 }
 
+/// How Herald logs in to an organization's SMTP server (with a user name).
+public enum SmtpAuthentication: String, Sendable, Hashable, Codable, CaseIterable {
+    /// AUTH PLAIN or LOGIN (whichever the server offers) with the password.
+    case password
+    /// AUTH XOAUTH2: the secret is an OAuth 2.0 access token for the user name (Google Workspace, Microsoft 365).
+    /// Herald does not refresh it; a new token is set with `PUT …/smtp` before the old one expires.
+    case xoauth2
+}
+
 /// An organization's own SMTP server (`/api/organizations/{slug}/smtp`); the password is sealed at rest and
 /// never part of this value (``hasPassword`` says whether one is stored).
 public struct SmtpSettings: Sendable, Hashable {
@@ -19,6 +28,8 @@ public struct SmtpSettings: Sendable, Hashable {
     public var security: MailSecurity
     public var username: String?
     public var hasPassword: Bool
+    /// What the stored secret is: a password, or an OAuth access token.
+    public var authentication: SmtpAuthentication
     public var fromAddress: String
     public var fromName: String?
     public var replyTo: String?
@@ -29,8 +40,10 @@ public struct SmtpSettings: Sendable, Hashable {
 
     public init(
         orgId: String, host: String, port: Int, security: MailSecurity, username: String?, hasPassword: Bool,
-        fromAddress: String, fromName: String?, replyTo: String?, caPEM: String?, createdAt: Date, updatedAt: Date
+        fromAddress: String, fromName: String?, replyTo: String?, caPEM: String?, createdAt: Date, updatedAt: Date,
+        authentication: SmtpAuthentication = .password
     ) {
+        self.authentication = authentication
         self.orgId = orgId
         self.host = host
         self.port = port
@@ -52,8 +65,10 @@ public struct SmtpSettingsInput: Sendable, Hashable {
     public var port: Int
     public var security: MailSecurity
     public var username: String?
-    /// nil keeps the stored password; "" removes it.
+    /// nil keeps the stored password (or token); "" removes it.
     public var password: String?
+    /// What `password` is: a password, or (`xoauth2`) an OAuth access token.
+    public var authentication: SmtpAuthentication
     public var fromAddress: String
     public var fromName: String?
     public var replyTo: String?
@@ -61,8 +76,9 @@ public struct SmtpSettingsInput: Sendable, Hashable {
 
     public init(
         host: String, port: Int, security: MailSecurity, username: String?, password: String?, fromAddress: String,
-        fromName: String?, replyTo: String?, caPEM: String?
+        fromName: String?, replyTo: String?, caPEM: String?, authentication: SmtpAuthentication = .password
     ) {
+        self.authentication = authentication
         self.host = host
         self.port = port
         self.security = security

@@ -38,7 +38,11 @@ enum MailInput {
             try WebhookInput.url("http://\(body.host.contains(":") ? "[\(body.host)]" : body.host):\(port)", allowlist: allowlist, field: "host")
         }
         try singleLine(body.username, field: "username", max: 254)
-        try singleLine(body.password, field: "password", max: 1000)
+        try singleLine(body.password, field: "password", max: 4096)
+        let authentication = body.auth ?? .password
+        if authentication == .xoauth2 && (body.username ?? "").isEmpty {
+            throw HeraldError.invalid("username", "auth xoauth2 needs the username the token was issued for")
+        }
         guard !body.fromAddress.isEmpty else { throw HeraldError.invalid("from_address", "from_address is required") }
         try address(body.fromAddress, field: "from_address")
         try singleLine(body.fromName, field: "from_name", max: 200)
@@ -49,7 +53,7 @@ enum MailInput {
         return SmtpSettingsInput(
             host: body.host, port: port, security: security, username: body.username, password: body.password,
             fromAddress: body.fromAddress.lowercased(), fromName: body.fromName,
-            replyTo: body.replyTo.flatMap { $0.isEmpty ? nil : $0 }, caPEM: body.caPEM)
+            replyTo: body.replyTo.flatMap { $0.isEmpty ? nil : $0 }, caPEM: body.caPEM, authentication: authentication)
     }
 
     /// Checks a template's fields (all of them on create; those given on update).
@@ -99,13 +103,14 @@ struct SmtpSettingsBody: Decodable {
     var security: MailSecurity?
     var username: String?
     var password: String?
+    var auth: SmtpAuthentication?
     var fromAddress: String
     var fromName: String?
     var replyTo: String?
     var caPEM: String?
 
     enum CodingKeys: String, CodingKey {
-        case host, port, security, username, password
+        case host, port, security, username, password, auth
         case fromAddress = "from_address", fromName = "from_name", replyTo = "reply_to", caPEM = "ca_pem"
     }
 }

@@ -4779,6 +4779,14 @@ components:
         created_at:
           $ref: '#/components/schemas/Timestamp'
 
+    SmtpAuthentication:
+      type: string
+      enum: [password, xoauth2]
+      default: password
+      description: >-
+        How Herald logs in with `username`: `password` (AUTH PLAIN or LOGIN, whichever the server offers) or
+        `xoauth2` (AUTH XOAUTH2; `password` holds an OAuth 2.0 access token for `username`, which is then
+        required; Herald does not refresh the token, so set a new one before it expires).
     MailSecurity:
       type: string
       enum: [starttls, tls, none]
@@ -4792,6 +4800,7 @@ components:
         - port
         - security
         - username
+        - auth
         - has_password
         - from_address
         - from_name
@@ -4810,9 +4819,11 @@ components:
           $ref: '#/components/schemas/MailSecurity'
         username:
           type: [string, 'null']
+        auth:
+          $ref: '#/components/schemas/SmtpAuthentication'
         has_password:
           type: boolean
-          description: Whether a password is stored (it is write-only).
+          description: Whether a password (or, with `auth` `xoauth2`, a token) is stored (it is write-only).
         from_address:
           type: string
         from_name:
@@ -4855,8 +4866,12 @@ components:
           type: [string, 'null']
           pattern: '^[^\x00-\x1F\x7F]*$'
           writeOnly: true
-          maxLength: 1000
-          description: Sealed at rest, never returned. Absent or null keeps the stored one; empty removes it.
+          maxLength: 4096
+          description: >-
+            The password, or with `auth` `xoauth2` the OAuth 2.0 access token. Sealed at rest, never returned.
+            Absent or null keeps the stored one; empty removes it.
+        auth:
+          $ref: "#/components/schemas/SmtpAuthentication"
         from_address:
           type: string
           format: email

@@ -88,4 +88,9 @@ enum MailMigration {
                 END;
                 """)
     }
+
+    /// `v9-smtp-auth`: what an organization's stored SMTP secret is (`password` or an `xoauth2` access token).
+    static func v9SmtpAuthentication(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE smtp_settings ADD COLUMN authentication TEXT NOT NULL DEFAULT 'password'")
+    }
 }

@@ -10,12 +10,14 @@ extension SQLiteStore {
     static func smtpSettings(_ row: Row) -> SmtpSettings {
         let security: String = row["security"]
         let sealed: String? = row["password_sealed"]
+        let authentication: String = row["authentication"]
         return SmtpSettings(
             orgId: row["org_id"], host: row["host"], port: row["port"],
             security: MailSecurity(rawValue: security) ?? .starttls, username: row["username"],
             hasPassword: sealed != nil, fromAddress: row["from_address"], fromName: row["from_name"],
             replyTo: row["reply_to"], caPEM: row["ca_pem"], createdAt: Date(millisecondsSince1970: row["created_at"]),
-            updatedAt: Date(millisecondsSince1970: row["updated_at"]))
+            updatedAt: Date(millisecondsSince1970: row["updated_at"]),
+            authentication: SmtpAuthentication(rawValue: authentication) ?? .password)
     }
 
     public func smtpSettings(orgId: String) async throws -> SmtpSettings? {
@@ -39,17 +41,17 @@ extension SQLiteStore {
             try db.execute(
                 sql: """
                     INSERT INTO smtp_settings (org_id, host, port, security, username, password_sealed, from_address,
-                        from_name, reply_to, ca_pem, created_at, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        from_name, reply_to, ca_pem, authentication, created_at, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT (org_id) DO UPDATE SET host = excluded.host, port = excluded.port,
                         security = excluded.security, username = excluded.username,
                         password_sealed = excluded.password_sealed, from_address = excluded.from_address,
                         from_name = excluded.from_name, reply_to = excluded.reply_to, ca_pem = excluded.ca_pem,
-                        updated_at = excluded.updated_at
+                        authentication = excluded.authentication, updated_at = excluded.updated_at
                     """,
                 arguments: [
                     orgId, input.host, input.port, input.security.rawValue, input.username, password,
-                    input.fromAddress, input.fromName, input.replyTo, input.caPEM, ms, ms,
+                    input.fromAddress, input.fromName, input.replyTo, input.caPEM, input.authentication.rawValue, ms, ms,
                 ])
             try Self.record(
                 EventRecord(
@@ -57,6 +59,7 @@ extension SQLiteStore {
                     data: [
                         "host": .string(input.host), "port": .number(Double(input.port)),
                         "security": .string(input.security.rawValue), "from_address": .string(input.fromAddress),
+                        "auth": .string(input.authentication.rawValue),
                     ]),
                 actor: actor, now: now, in: db)
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM smtp_settings WHERE org_id = ?", arguments: [orgId])

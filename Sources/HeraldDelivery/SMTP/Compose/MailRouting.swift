@@ -57,19 +57,28 @@ public struct MailRouting: Sendable {
         return try MailAddress(trimmed, field: field)
     }
 
-    /// An organization's server from its settings and opened password.
+    /// An organization's server from its settings and opened secret (a password, or an XOAUTH2 token).
     public func server(_ settings: SmtpSettings, password: String?) -> SMTPServer {
-        SMTPServer(
-            host: settings.host, port: settings.port, security: SMTPSecurity(settings.security),
-            username: settings.username, password: password, caPEM: settings.caPEM, connectTimeout: connectTimeout,
-            totalTimeout: totalTimeout)
+        server(
+            host: settings.host, port: settings.port, security: settings.security, username: settings.username,
+            secret: password, authentication: settings.authentication, caPEM: settings.caPEM)
     }
 
     /// The server of `PUT …/smtp?verify=true` input.
     public func server(_ input: SmtpSettingsInput, password: String?) -> SMTPServer {
+        server(
+            host: input.host, port: input.port, security: input.security, username: input.username, secret: password,
+            authentication: input.authentication, caPEM: input.caPEM)
+    }
+
+    private func server(
+        host: String, port: Int, security: MailSecurity, username: String?, secret: String?,
+        authentication: SmtpAuthentication, caPEM: String?
+    ) -> SMTPServer {
         SMTPServer(
-            host: input.host, port: input.port, security: SMTPSecurity(input.security), username: input.username,
-            password: password, caPEM: input.caPEM, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
+            host: host, port: port, security: SMTPSecurity(security), username: username,
+            password: authentication == .password ? secret : nil, oauthToken: authentication == .xoauth2 ? secret : nil,
+            caPEM: caPEM, connectTimeout: connectTimeout, totalTimeout: totalTimeout)
     }
 }
 

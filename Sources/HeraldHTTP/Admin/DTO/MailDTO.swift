@@ -6,7 +6,7 @@ struct SmtpSettingsDTO: ResponseEncodable {
     var settings: SmtpSettings
 
     enum CodingKeys: String, CodingKey {
-        case host, port, security, username
+        case host, port, security, username, auth
         case hasPassword = "has_password", fromAddress = "from_address", fromName = "from_name", replyTo = "reply_to"
         case caPEM = "ca_pem", createdAt = "created_at", updatedAt = "updated_at"
     }
@@ -17,6 +17,7 @@ struct SmtpSettingsDTO: ResponseEncodable {
         try c.encode(settings.port, forKey: .port)
         try c.encode(settings.security, forKey: .security)
         try c.encode(settings.username, forKey: .username)
+        try c.encode(settings.authentication, forKey: .auth)
         try c.encode(settings.hasPassword, forKey: .hasPassword)
         try c.encode(settings.fromAddress, forKey: .fromAddress)
         try c.encode(settings.fromName, forKey: .fromName)

@@ -109,6 +109,51 @@ struct MailerDeliveryTests {
         }
     }
 
+    @Test("an organization's settings with auth xoauth2 log in with AUTH XOAUTH2 and the stored token")
+    func xoauth2Settings() async throws {
+        try await SMTPPeer.with(SMTPPeer.Options(mode: .starttls, token: "ya29.acme-token")) { peer in
+            let fixture = try MailerFixture()
+            let (organization, actor) = try await fixture.delivery.organization("acme")
+            let stored = try await fixture.store.putSmtpSettings(
+                orgId: organization.id,
+                SmtpSettingsInput(
+                    host: "127.0.0.1", port: peer.port, security: .starttls, username: "alice",
+                    password: "ya29.acme-token", fromAddress: "team@acme.example", fromName: nil, replyTo: nil,
+                    caPEM: peer.caPEM, authentication: .xoauth2),
+                actor: actor)
+            #expect(stored.authentication == .xoauth2)
+            _ = try await fixture.store.createEmailTemplate(
+                orgId: organization.id,
+                EmailTemplateFields(
+                    name: "verification", type: "transactional", subject: "Your code", htmlBody: "<p>{{code}}</p>",
+                    textBody: "{{code}}", language: "en", variables: ["code"], isActive: true),
+                actor: actor)
+            #expect(try await fixture.store.smtpSettings(orgId: organization.id)?.authentication == .xoauth2)
+            let mail = try await fixture.enqueue(
+                MailRequest(orgId: organization.id, template: "verification", to: ["ada@example.com"],
+                            variables: ["code": "1"]))
+            let outcome = await fixture.send(try fixture.mailer(), mail)
+            #expect(outcome.isSuccess, "\(outcome)")
+            let first = try #require(try peer.received().first)
+            #expect(first.authMechanism == "XOAUTH2")
+            #expect(first.authUser == "alice")
+            // The same token as a password is refused by the server: the secret is sent as what auth says.
+            _ = try await fixture.store.putSmtpSettings(
+                orgId: organization.id,
+                SmtpSettingsInput(
+                    host: "127.0.0.1", port: peer.port, security: .starttls, username: "alice", password: nil,
+                    fromAddress: "team@acme.example", fromName: nil, replyTo: nil, caPEM: peer.caPEM,
+                    authentication: .password),
+                actor: actor)
+            let second = try await fixture.enqueue(
+                MailRequest(orgId: organization.id, template: "verification", to: ["bob@example.com"],
+                            variables: ["code": "2"]))
+            #expect(!(await fixture.send(try fixture.mailer(), second).isSuccess))
+            #expect(try peer.received().count == 1)
+            await fixture.shutdown()
+        }
+    }
+
     @Test("each recipient has its own outcome: 5xx bounces and suppresses, 4xx retries only that one, no duplicate")
     func perRecipientOutcomes() async throws {
         try await SMTPPeer.with(SMTPPeer.Options(mode: .starttls)) { peer in

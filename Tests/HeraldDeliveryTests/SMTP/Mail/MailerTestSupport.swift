@@ -6,7 +6,7 @@ import Testing
 
 @testable import HeraldDelivery
 
-/// A mail fixture: the real SQLite store (secrets sealed, shipped templates seeded), an SMTP transport and a
+/// A mail fixture: the real SQLite store (secrets sealed; no templates until a test adds them), an SMTP transport and a
 /// mailer whose address guard allows loopback, driven job by job as the dispatcher would.
 struct MailerFixture {
     let delivery: DeliveryFixture
