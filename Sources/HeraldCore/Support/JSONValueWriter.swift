@@ -77,7 +77,7 @@ struct JSONValueWriter {
         }
     }
 
-    private mutating func write(_ string: String) {
+    mutating func write(_ string: String) {
         output.append(JSONByte.quote)
         let handled: Void? = string.utf8.withContiguousStorageIfAvailable { bytes in writeEscaped(bytes) }
         if handled == nil {

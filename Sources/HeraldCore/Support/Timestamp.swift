@@ -7,8 +7,32 @@ public enum Timestamp {
     /// Hand-rolled (days-to-civil arithmetic) because it runs for every timestamp of every response, and a
     /// Foundation format style costs far more; years outside 0…9999 are clamped to that range.
     public static func format(_ date: Date) -> String {
-        let limit = 253_402_300_799.0  // 9999-12-31T23:59:59Z
-        let seconds = Int64(min(max(date.timeIntervalSince1970, -62_167_219_200), limit).rounded(.down))
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(20)
+        append(wholeSeconds: Int64(clamped(date).rounded(.down)), milliseconds: nil, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Formats a date as RFC 3339 UTC with milliseconds (`2025-01-15T10:30:00.123Z`): SIEM timestamps.
+    public static func formatMilliseconds(_ date: Date) -> String {
+        let ms = Int64((clamped(date) * 1000).rounded(.down))
+        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        append(wholeSeconds: seconds, milliseconds: Int(ms - seconds * 1000), to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Seconds since 1970, within years 0…9999 (so that the conversion to an integer never overflows).
+    public static func clamped(_ date: Date) -> Double {
+        min(max(date.timeIntervalSince1970, -62_167_219_200), 253_402_300_799.999)
+    }
+
+    /// Appends `YYYY-MM-DDThh:mm:ss[.mmm]Z` for a count of seconds since 1970 (clamped to years 0…9999), with
+    /// `milliseconds` (0…999) when given: the bytes of ``format(_:)`` and ``formatMilliseconds(_:)``, written
+    /// straight into a buffer (syslog headers, SIEM envelopes).
+    public static func append(wholeSeconds: Int64, milliseconds: Int?, to bytes: inout [UInt8]) {
+        let seconds = min(max(wholeSeconds, -62_167_219_200), 253_402_300_799)  // 0000-01-01 … 9999-12-31T23:59:59
         var days = seconds / 86_400
         var secondOfDay = seconds % 86_400
         if secondOfDay < 0 {
@@ -16,36 +40,31 @@ public enum Timestamp {
             days -= 1
         }
         let (year, month, day) = civil(fromDays: days)
-        var bytes = [UInt8](repeating: 0, count: 20)
-        func put(_ value: Int64, at offset: Int, width: Int) {
+        func put(_ value: Int64, width: Int) {
+            var divisor: Int64 = width == 4 ? 1000 : width == 3 ? 100 : 10
             var value = value
-            for index in stride(from: offset + width - 1, through: offset, by: -1) {
-                bytes[index] = UInt8(ascii: "0") + UInt8(value % 10)
-                value /= 10
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(value / divisor))
+                value %= divisor
+                divisor /= 10
             }
         }
-        put(year, at: 0, width: 4)
-        bytes[4] = UInt8(ascii: "-")
-        put(month, at: 5, width: 2)
-        bytes[7] = UInt8(ascii: "-")
-        put(day, at: 8, width: 2)
-        bytes[10] = UInt8(ascii: "T")
-        put(secondOfDay / 3600, at: 11, width: 2)
-        bytes[13] = UInt8(ascii: ":")
-        put(secondOfDay / 60 % 60, at: 14, width: 2)
-        bytes[16] = UInt8(ascii: ":")
-        put(secondOfDay % 60, at: 17, width: 2)
-        bytes[19] = UInt8(ascii: "Z")
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    /// Formats a date as RFC 3339 UTC with milliseconds (`2025-01-15T10:30:00.123Z`): SIEM timestamps.
-    public static func formatMilliseconds(_ date: Date) -> String {
-        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
-        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
-        let fraction = String(ms - seconds * 1000)
-        let whole = format(Date(timeIntervalSince1970: Double(seconds)))
-        return whole.dropLast() + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
+        put(year, width: 4)
+        bytes.append(UInt8(ascii: "-"))
+        put(month, width: 2)
+        bytes.append(UInt8(ascii: "-"))
+        put(day, width: 2)
+        bytes.append(UInt8(ascii: "T"))
+        put(secondOfDay / 3600, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(secondOfDay / 60 % 60, width: 2)
+        bytes.append(UInt8(ascii: ":"))
+        put(secondOfDay % 60, width: 2)
+        if let milliseconds {
+            bytes.append(UInt8(ascii: "."))
+            put(Int64(min(max(milliseconds, 0), 999)), width: 3)
+        }
+        bytes.append(UInt8(ascii: "Z"))
     }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's civil_from_days).

@@ -32,17 +32,31 @@ struct SiemBatch: Sendable {
         var bytes = encoder.framingOverhead(items: 0)
         var scanned = 0
         let page = min(max(limits.maxEvents, 100), 2000)
+        let orgId = integration.orgId
+        // The next page is read while this one is rendered, when the batch will need it.
+        var nextPage: Task<[Event], any Error>?
+        defer { nextPage?.cancel() }
         while scanned < scanLimit {
-            let events = try await store.siemEvents(orgId: integration.orgId, after: batch.through, limit: page)
+            let events: [Event]
+            if let pending = nextPage {
+                events = try await pending.value
+                nextPage = nil
+            } else {
+                events = try await store.siemEvents(orgId: orgId, after: batch.through, limit: page)
+            }
             scanned += events.count
-            for event in events {
+            if events.count == page, scanned < scanLimit, batch.items.count + events.count < limits.maxEvents,
+                let last = events.last?.sequence
+            {
+                nextPage = Task { try await store.siemEvents(orgId: orgId, after: last, limit: page) }
+            }
+            let encoded = await encode(events, integration: integration, encoder: encoder, now: now)
+            for (event, encodedItem) in zip(events, encoded) {
                 if batch.items.count >= limits.maxEvents { return batch }
-                guard integration.matches(event) else {
+                guard var item = encodedItem else {
                     batch.through = event.sequence
                     continue
                 }
-                let rendering = integration.schema.render(event, producer: encoder.producer)
-                var item = encoder.item(for: event, rendering: rendering, now: now)
                 if item.count > limits.maxEventBytes {
                     switch connector.oversizeEvent {
                     case .truncate:
@@ -71,6 +85,26 @@ struct SiemBatch: Sendable {
         }
         return batch
     }
+
+    /// The wire items of the events the filter passes (nil for the others), in order. A large page is rendered
+    /// in two halves at once, so that rendering (most of a forward's work) uses two cores.
+    static func encode(
+        _ events: [Event], integration: SiemIntegration, encoder: SiemWireEncoder, now: Date
+    ) async -> [[UInt8]?] {
+        @Sendable func encode(_ part: ArraySlice<Event>) -> [[UInt8]?] {
+            part.map { integration.matches($0) ? encoder.item(for: $0, now: now) : nil }
+        }
+        guard events.count >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1 else {
+            return encode(events[...])
+        }
+        let middle = events.count / 2
+        async let first = encode(events[..<middle])
+        let second = encode(events[middle...])
+        return await first + second
+    }
+
+    /// Pages smaller than this are rendered on one core (a child task costs more than it saves).
+    static let parallelThreshold = 128
 
     /// The first `limit` bytes, cut back to a UTF-8 character boundary.
     static func truncated(_ bytes: [UInt8], to limit: Int) -> [UInt8] {

@@ -76,17 +76,36 @@ public struct SiemForwarder: JobHandler {
         let clock = ContinuousClock()
         let deadline = clock.now + Self.timeBudget
         var last: SiemSendResult?
+        let store = self.store
+        let clockNow = self.now
+        @Sendable func build(after cursor: Int64) async throws -> SiemBatch {
+            try await SiemBatch.next(
+                after: cursor, integration: integration, connector: connector, encoder: encoder, store: store,
+                now: clockNow())
+        }
+        // The next batch is read and rendered while the current one is sent and its cursor committed; it is used
+        // only when the cursor lands where it starts (a failure, a split or a replay drops it).
+        var next: (after: Int64, batch: Task<SiemBatch, any Error>)?
+        defer { next?.batch.cancel() }
         while !Task.isCancelled {
             let batch: SiemBatch
             do {
-                batch = try await SiemBatch.next(
-                    after: state.cursor, integration: integration, connector: connector, encoder: encoder,
-                    store: store, now: now())
+                if let prefetched = next, prefetched.after == state.cursor {
+                    batch = try await prefetched.batch.value
+                } else {
+                    next?.batch.cancel()
+                    batch = try await build(after: state.cursor)
+                }
+                next = nil
             } catch {
                 logger.error("cannot read the integration's events", metadata: ["error": "\(error)"])
                 return .retry(after: nil, attempt(.failure, last, error: "cannot read events"))
             }
             if batch.through == state.cursor { return .success(attempt(.success, last)) }
+            if !batch.reachedEnd {
+                let after = batch.through
+                next = (after, Task { try await build(after: after) })
+            }
             let report = await deliver(batch.items[...], encoder: encoder, transport: transport, logger: logger)
             last = report.last ?? last
             let through = report.failure == nil ? batch.through : report.handledThrough(in: batch, from: state.cursor)

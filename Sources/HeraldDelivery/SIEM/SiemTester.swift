@@ -49,7 +49,7 @@ public struct SiemTester: SiemTesting {
             data: ["message": "Herald SIEM test event", "integration": .string(integration.name)], occurredAt: now,
             createdAt: now)
         let encoder = SiemWireEncoder(connector: connector, integration: integration, hostname: hostname)
-        let item = encoder.item(for: event, rendering: integration.schema.render(event, producer: encoder.producer), now: now)
+        let item = encoder.item(for: event, now: now)
         let result = await transport.send(encoder.body([item]), logger: logger)
         var message = result.message
         if connector.wire == .syslog, result.verdict == .delivered {

@@ -21,6 +21,8 @@ struct SiemWireEncoder: Sendable {
     /// The options in effect, resolved once (not per event): `{schema}` filled in, empty ones left out.
     private let resolved: [String: String]
     private let hecConstantFields: [UInt8]
+    /// The syslog facility (option `facility`).
+    private let facility: Int
 
     init(connector: SiemConnector, integration: SiemIntegration, hostname: String, producer: SiemProducer = SiemProducer()) {
         self.wire = connector.wire
@@ -34,6 +36,7 @@ struct SiemWireEncoder: Sendable {
         }
         self.resolved = resolved
         self.hecConstantFields = Self.hecConstantFields(hostname: self.hostname, options: resolved, schema: schema)
+        self.facility = resolved["facility"].flatMap(Int.init) ?? SyslogMessage.defaultFacility
     }
 
     private func option(_ name: String) -> String? { resolved[name] }
@@ -49,14 +52,48 @@ struct SiemWireEncoder: Sendable {
         return bytes
     }
 
-    /// The bytes of one event on this wire (without the body's framing), for sizing and sending.
-    func item(for event: Event, rendering: SiemRendering, now: Date) -> [UInt8] {
+    /// The bytes of one event on this wire (without the body's framing), for sizing and sending: the event
+    /// rendered in the integration's schema, then framed for the wire.
+    ///
+    /// The native schema's JSON is written straight from the event (``NativeEventMapping/serialized(_:)``, the same
+    /// bytes) for every wire that sends the rendering as it is; `_bulk`, which adds fields to the document, takes
+    /// the rendered object.
+    func item(for event: Event, now: Date) -> [UInt8] {
+        if schema == .native && wire != .elasticsearchBulk {
+            return item(for: event, rendering: .serializedObject(NativeEventMapping.serialized(event)), now: now)
+        }
+        return item(for: event, rendering: .schema(schema.render(event, producer: producer)), now: now)
+    }
+
+    /// A rendering as the wire uses it: a schema's value, or a JSON object already serialized (keys sorted).
+    enum Rendered {
+        case schema(SiemRendering)
+        case serializedObject([UInt8])
+
+        /// The rendering's own bytes (``SiemRendering/bytes``).
+        var bytes: [UInt8] {
+            switch self {
+            case .schema(let rendering): rendering.bytes
+            case .serializedObject(let bytes): bytes
+            }
+        }
+
+        /// The rendering as one JSON value's bytes, keys sorted (a line becomes a JSON string).
+        var jsonBytes: [UInt8] {
+            switch self {
+            case .schema(let rendering): rendering.jsonValue.serialized(sortedKeys: true)
+            case .serializedObject(let bytes): bytes
+            }
+        }
+    }
+
+    private func item(for event: Event, rendering: Rendered, now: Date) -> [UInt8] {
         switch wire {
         case .splunkHEC:
             // The envelope's bytes written directly, keys in sorted order (event, fields, host, index, source,
             // sourcetype, time): what a sorted-keys serialization of the same object gives, without building it.
             var bytes: [UInt8] = Array(#"{"event":"#.utf8)
-            bytes += rendering.jsonValue.serialized(sortedKeys: true)
+            bytes += rendering.jsonBytes
             bytes += Array(#","fields":"#.utf8)
             bytes += JSONValue.object(identityFields(of: event)).serialized(sortedKeys: true)
             bytes += hecConstantFields
@@ -84,8 +121,10 @@ struct SiemWireEncoder: Sendable {
             ]
             var document: [String: JSONValue]
             switch rendering {
-            case .object(let object): document = object
-            case .text(let line): document = ["message": .string(line), "event": ["id": .string(event.id)]]
+            case .schema(.object(let object)): document = object
+            case .schema(.text(let line)): document = ["message": .string(line), "event": ["id": .string(event.id)]]
+            case .serializedObject(let bytes):
+                document = (try? JSONValue.parse(bytes))?.objectValue ?? ["message": .string(String(decoding: bytes, as: UTF8.self))]
             }
             if document["@timestamp"] == nil && schema != .ocsf {
                 document["@timestamp"] = .string(Timestamp.formatMilliseconds(event.occurredAt))
@@ -100,9 +139,8 @@ struct SiemWireEncoder: Sendable {
             bytes.append(0x0A)
             return bytes
         case .jsonArray:
-            return rendering.jsonValue.serialized(sortedKeys: true)
+            return rendering.jsonBytes
         case .syslog:
-            let facility = option("facility").flatMap(Int.init) ?? SyslogMessage.defaultFacility
             let message = SyslogMessage(event: event, body: rendering.bytes, hostname: hostname, facility: facility)
             return message.formatted()
         }
@@ -114,8 +152,9 @@ struct SiemWireEncoder: Sendable {
     }
 
     /// The request body (or, for syslog, the stream bytes) of a run of items.
-    func body<S: Sequence>(_ items: S) -> [UInt8] where S.Element == [UInt8] {
+    func body<S: Collection>(_ items: S) -> [UInt8] where S.Element == [UInt8] {
         var body: [UInt8] = []
+        body.reserveCapacity(items.reduce(2) { $0 + $1.count + 8 })
         switch wire {
         case .jsonArray, .datadogLogs:
             body.append(UInt8(ascii: "["))
@@ -127,7 +166,7 @@ struct SiemWireEncoder: Sendable {
             }
             body.append(UInt8(ascii: "]"))
         case .syslog:
-            for item in items { body += SyslogFraming.octetCounted(item) }
+            for item in items { SyslogFraming.appendOctetCounted(item, to: &body) }
         case .splunkHEC, .elasticsearchBulk, .ndjson:
             for item in items { body += item }
         }

@@ -59,4 +59,28 @@ struct NativeEventMappingTests {
             #expect(!object.values.contains(.null))
         }
     }
+
+    @Test("serialized(_:) is byte for byte the sorted serialization of render(_:), for every shape of event")
+    func serializedMatchesTheRenderedObject() {
+        var events = F.all + [F.event(10, "organization.suspended", orgId: nil)]
+        // Every combination of the optional fields, with values that need escaping and non-ASCII.
+        for mask in 0..<256 {
+            func pick(_ bit: Int, _ value: String) -> String? { mask & (1 << bit) != 0 ? value : nil }
+            var event = F.event(100 + mask, "user.login.failed", orgId: pick(0, "org_\"1"))
+            event.actorId = pick(1, "usr_1")
+            event.actorEmail = pick(2, "zoë@example.com")
+            event.targetType = pick(3, "user")
+            event.targetId = pick(4, "usr_\\2")
+            event.userId = pick(5, "u3")
+            event.email = pick(6, "a\nb@example.com")
+            event.ipAddress = pick(7, "203.0.113.9")
+            event.userAgent = mask % 3 == 0 ? "Mozilla/5.0 \u{1F600}" : nil
+            event.data = mask % 2 == 0 ? [:] : ["nested": ["b": 1, "a": [true, .null, "x"]], "é": "ü"]
+            events.append(event)
+        }
+        for event in events {
+            let expected = JSONValue.object(NativeEventMapping.render(event)).serialized(sortedKeys: true)
+            #expect(NativeEventMapping.serialized(event) == expected, "\(event.id)")
+        }
+    }
 }

@@ -35,22 +35,44 @@ extension SyslogMessage {
     /// The date is first rounded to the microsecond (a `Date` holds `.123` as `.12299…`), then the
     /// milliseconds are truncated, so `.9999` stays in its second.
     static func timestamp(_ date: Date) -> String {
-        let microseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        var bytes: [UInt8] = []
+        appendTimestamp(date, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``timestamp(_:)``'s bytes, appended.
+    static func appendTimestamp(_ date: Date, to bytes: inout [UInt8]) {
+        let microseconds = (Timestamp.clamped(date) * 1_000_000).rounded()
         let seconds = (microseconds / 1_000_000).rounded(.down)
         let milliseconds = min(max(Int((microseconds - seconds * 1_000_000) / 1000), 0), 999)
-        let whole = Timestamp.format(Date(timeIntervalSince1970: seconds))  // ends in "Z"
-        let fraction = String(milliseconds)
-        return String(whole.dropLast()) + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
+        Timestamp.append(wholeSeconds: Int64(seconds), milliseconds: milliseconds, to: &bytes)
     }
 
     /// A header field made wire-safe: printable US-ASCII (33…126) kept, every other character (one `_` per
     /// Unicode scalar) replaced, cut to `limit` octets; empty becomes the NILVALUE.
     static func headerField(_ value: String, limit: Int) -> [UInt8] {
         var bytes: [UInt8] = []
-        for scalar in value.unicodeScalars {
-            guard bytes.count < limit else { break }
-            bytes.append((33...126).contains(scalar.value) ? UInt8(scalar.value) : UInt8(ascii: "_"))
+        appendHeaderField(value, limit: limit, to: &bytes)
+        return bytes
+    }
+
+    /// ``headerField(_:limit:)``'s bytes, appended.
+    static func appendHeaderField(_ value: String, limit: Int, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        var utf8 = value.utf8.makeIterator()
+        // Printable ASCII byte by byte; at the first other byte, the rest goes scalar by scalar.
+        var written = 0
+        while written < limit, let byte = utf8.next() {
+            guard (33...126).contains(byte) else {
+                for scalar in value.unicodeScalars.dropFirst(written) {
+                    guard bytes.count - start < limit else { break }
+                    bytes.append((33...126).contains(scalar.value) ? UInt8(scalar.value) : UInt8(ascii: "_"))
+                }
+                break
+            }
+            bytes.append(byte)
+            written += 1
         }
-        return bytes.isEmpty ? Array(nilValue.utf8) : bytes
+        if bytes.count == start { bytes.append(UInt8(ascii: "-")) }
     }
 }

@@ -102,19 +102,31 @@ public struct SyslogMessage: Sendable, Hashable {
     public func formatted() -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(160 + body.count)
+        append(to: &bytes)
+        return bytes
+    }
+
+    /// ``formatted()``'s bytes, appended (a batch writes its messages into one buffer).
+    public func append(to bytes: inout [UInt8]) {
         bytes.append(UInt8(ascii: "<"))
-        bytes.append(contentsOf: String(priority).utf8)
-        bytes.append(contentsOf: ">1 ".utf8)
-        bytes.append(contentsOf: (timestamp.map(Self.timestamp) ?? Self.nilValue).utf8)
-        for (field, limit) in [
-            (hostname, Limit.hostname), (appName, Limit.appName), (procID, Limit.procID), (msgID, Limit.msgID),
-        ] {
-            bytes.append(UInt8(ascii: " "))
-            bytes.append(contentsOf: Self.headerField(field, limit: limit))
+        Self.appendDecimal(priority, to: &bytes)
+        bytes.append(contentsOf: [UInt8(ascii: ">"), UInt8(ascii: "1"), UInt8(ascii: " ")])
+        if let timestamp {
+            Self.appendTimestamp(timestamp, to: &bytes)
+        } else {
+            bytes.append(UInt8(ascii: "-"))
         }
         bytes.append(UInt8(ascii: " "))
+        Self.appendHeaderField(hostname, limit: Limit.hostname, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        Self.appendHeaderField(appName, limit: Limit.appName, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        Self.appendHeaderField(procID, limit: Limit.procID, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
+        Self.appendHeaderField(msgID, limit: Limit.msgID, to: &bytes)
+        bytes.append(UInt8(ascii: " "))
         if structuredData.isEmpty {
-            bytes.append(contentsOf: Self.nilValue.utf8)
+            bytes.append(UInt8(ascii: "-"))
         } else {
             for element in structuredData { element.append(to: &bytes) }
         }
@@ -123,6 +135,15 @@ public struct SyslogMessage: Sendable, Hashable {
             if byteOrderMark { bytes.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
             bytes.append(contentsOf: body)
         }
-        return bytes
+    }
+
+    /// A non-negative integer's decimal digits, appended.
+    static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        guard value >= 10 else {
+            bytes.append(UInt8(ascii: "0") + UInt8(max(value, 0)))
+            return
+        }
+        appendDecimal(value / 10, to: &bytes)
+        bytes.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 }

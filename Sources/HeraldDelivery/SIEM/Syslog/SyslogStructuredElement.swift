@@ -43,23 +43,48 @@ public struct SyslogStructuredElement: Sendable, Hashable {
         for parameter in parameters {
             bytes.append(UInt8(ascii: " "))
             Self.appendName(parameter.name, to: &bytes)
-            bytes.append(contentsOf: "=\"".utf8)
-            for byte in parameter.value.utf8 {
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "]") {
-                    bytes.append(UInt8(ascii: "\\"))
-                }
-                bytes.append(byte)
-            }
+            bytes.append(UInt8(ascii: "="))
+            bytes.append(UInt8(ascii: "\""))
+            Self.appendEscaped(parameter.value, to: &bytes)
             bytes.append(UInt8(ascii: "\""))
         }
         bytes.append(UInt8(ascii: "]"))
     }
 
+    /// A PARAM-VALUE with `"`, `\` and `]` escaped: runs without them are copied at once.
+    private static func appendEscaped(_ value: String, to bytes: inout [UInt8]) {
+        func isSpecial(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "]")
+        }
+        let copied: Void? = value.utf8.withContiguousStorageIfAvailable { buffer in
+            var runStart = 0
+            for index in buffer.indices where isSpecial(buffer[index]) {
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart..<index]))
+                bytes.append(UInt8(ascii: "\\"))
+                runStart = index
+            }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[runStart...]))
+        }
+        guard copied == nil else { return }
+        for byte in value.utf8 {
+            if isSpecial(byte) { bytes.append(UInt8(ascii: "\\")) }
+            bytes.append(byte)
+        }
+    }
+
     private static func appendName(_ name: String, to bytes: inout [UInt8]) {
         var count = 0
-        for scalar in name.unicodeScalars.prefix(maximumNameLength) {
-            bytes.append(isNameScalar(scalar) ? UInt8(scalar.value) : UInt8(ascii: "_"))
-            count += 1
+        // ASCII names (Herald's own) byte by byte; a non-ASCII one scalar by scalar, each invalid one a `_`.
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in name.utf8.prefix(maximumNameLength) {
+                bytes.append(isNameScalar(Unicode.Scalar(byte)) ? byte : UInt8(ascii: "_"))
+                count += 1
+            }
+        } else {
+            for scalar in name.unicodeScalars.prefix(maximumNameLength) {
+                bytes.append(isNameScalar(scalar) ? UInt8(scalar.value) : UInt8(ascii: "_"))
+                count += 1
+            }
         }
         if count == 0 { bytes.append(UInt8(ascii: "_")) }
     }
