@@ -45,7 +45,7 @@ extension SQLiteStore {
             if let idempotencyKey {
                 try IdempotencyKeyRecord(
                     key: idempotencyKey, actorId: actorKey,
-                    response: try jsonArray(ids), createdAt: ms
+                    response: try StorageJSON.text(ids), createdAt: ms
                 ).save(db)
             }
             return ids

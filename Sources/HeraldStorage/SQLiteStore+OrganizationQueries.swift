@@ -104,7 +104,7 @@ extension SQLiteStore {
         if !tierIds.isEmpty {
             let statement = try db.cachedStatement(
                 sql: "SELECT \(TierRecord.columns) FROM tiers WHERE id IN (SELECT value FROM json_each(?))")
-            for row in try Row.fetchAll(statement, arguments: [try jsonArray(tierIds)]) {
+            for row in try Row.fetchAll(statement, arguments: [try StorageJSON.text(tierIds)]) {
                 let tier = TierRecord(at: row)
                 tiers[tier.id] = tier.model
             }
@@ -112,7 +112,7 @@ extension SQLiteStore {
         var owners: [String: User] = [:]
         let users = try db.cachedStatement(
             sql: "SELECT \(UserRecord.columns) FROM users WHERE id IN (SELECT value FROM json_each(?))")
-        for row in try Row.fetchAll(users, arguments: [try jsonArray(ownerIds)]) {
+        for row in try Row.fetchAll(users, arguments: [try StorageJSON.text(ownerIds)]) {
             let user = UserRecord(at: row)
             owners[user.id] = user.model
         }
@@ -121,7 +121,7 @@ extension SQLiteStore {
             sql: """
                 SELECT org_id, COUNT(*) FROM memberships WHERE org_id IN (SELECT value FROM json_each(?)) GROUP BY org_id
                 """)
-        for row in try Row.fetchAll(memberCounts, arguments: [try jsonArray(orgIds)]) { counts[row[0]] = row[1] }
+        for row in try Row.fetchAll(memberCounts, arguments: [try StorageJSON.text(orgIds)]) { counts[row[0]] = row[1] }
         return organizations.map { organization in
             OrganizationDetails(
                 organization: organization.model, tier: organization.tierId.flatMap { tiers[$0] },

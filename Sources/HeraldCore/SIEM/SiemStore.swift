@@ -25,6 +25,8 @@ public protocol SiemStore: Sendable {
     func replaySiemIntegration(orgId: String?, id: String, since: Date, actor: Actor) async throws -> Int64
     /// How far behind the integration is.
     func siemLag(integrationId: String) async throws -> SiemLag
+    /// A scope's integrations (as ``siemIntegrations(orgId:)``), each with its lag, read together.
+    func siemIntegrationsWithLag(orgId: String?) async throws -> [(SiemIntegration, SiemLag)]
     /// The stored credentials, opened (for the test endpoint and the forwarder).
     func siemCredentials(integrationId: String) async throws -> [String: String]
 

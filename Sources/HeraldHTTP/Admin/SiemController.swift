@@ -48,11 +48,7 @@ struct SiemController {
         let allowlist = configuration.outboundAllowlist
         api.get(RouterPath(prefix)) { request, context in
             let (orgId, _) = try await scope(request, context)
-            var answers: [SiemIntegrationDTO] = []
-            for integration in try await store.siemIntegrations(orgId: orgId) {
-                answers.append(SiemIntegrationDTO(integration: integration, lag: try await store.siemLag(integrationId: integration.id)))
-            }
-            return answers
+            return try await store.siemIntegrationsWithLag(orgId: orgId).map(SiemIntegrationDTO.init)
         }
         api.post(RouterPath(prefix)) { request, context in
             let (orgId, principal) = try await scope(request, context)

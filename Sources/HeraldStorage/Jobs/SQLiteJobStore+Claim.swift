@@ -40,11 +40,11 @@ extension SQLiteJobStore {
         var arguments: [String: (any DatabaseValueConvertible)?] = ["now": now.millisecondsSince1970, "limit": limit]
         if let kinds {
             dueJob += " AND due.kind IN (SELECT value FROM json_each(:kinds))"
-            arguments["kinds"] = try jsonArray(kinds.map(\.rawValue))
+            arguments["kinds"] = try StorageJSON.text(kinds.map(\.rawValue))
         }
         if !excluding.isEmpty {
             destination += " AND d.destination NOT IN (SELECT value FROM json_each(:excluded))"
-            arguments["excluded"] = try jsonArray(Array(excluding))
+            arguments["excluded"] = try StorageJSON.text(Array(excluding))
         }
         let count =
             try Int.fetchOne(
@@ -97,7 +97,7 @@ extension SQLiteJobStore {
                     RETURNING \(JobRows.jobColumns)
                     """),
             arguments: [
-                owner, expiresAt.millisecondsSince1970, stamp.millisecondsSince1970, try jsonArray(picked),
+                owner, expiresAt.millisecondsSince1970, stamp.millisecondsSince1970, try StorageJSON.text(picked),
             ])
         var byId: [Int64: Job] = [:]
         for row in rows {

@@ -10,7 +10,7 @@ extension SQLiteStore {
             id: row["id"], orgId: row["org_id"], name: row["name"], type: row["type"], subject: row["subject"],
             htmlBody: row["html_body"], textBody: row["text_body"], shipperName: row["shipper_name"],
             shipperEmail: row["shipper_email"], responseEmail: row["response_email"], language: row["language"],
-            variables: (try? JSONDecoder().decode([String].self, from: Data(variables.utf8))) ?? [],
+            variables: StorageJSON.strings(variables),
             description: row["description"], isActive: row["is_active"],
             createdAt: Date(millisecondsSince1970: row["created_at"]),
             updatedAt: Date(millisecondsSince1970: row["updated_at"]))
@@ -84,7 +84,7 @@ extension SQLiteStore {
                 throw HeraldError(
                     .alreadyExists, "A template named \(template.name) in \(template.language) exists", field: "name")
             }
-            try Self.insert(template, in: db)
+            try Self.save(template, in: db)
             try Self.recordTemplateEvent(template, verb: "created", actor: actor, now: now, in: db)
             return template
         }
@@ -116,8 +116,7 @@ extension SQLiteStore {
                 throw HeraldError(
                     .alreadyExists, "A template named \(template.name) in \(template.language) exists", field: "name")
             }
-            try db.execute(sql: "DELETE FROM email_templates WHERE id = ?", arguments: [id])
-            try Self.insert(template, in: db)
+            try Self.save(template, in: db)
             try Self.recordTemplateEvent(template, verb: "updated", actor: actor, now: now, in: db)
             return template
         }
@@ -155,22 +154,29 @@ extension SQLiteStore {
                 db, sql: "SELECT 1 FROM email_templates WHERE org_id IS NULL AND name = ? AND language = ?",
                 arguments: [template.name, template.language]) == nil
             {
-                try Self.insert(template, in: db)
+                try Self.save(template, in: db)
             }
         }
     }
 
-    static func insert(_ template: EmailTemplate, in db: Database) throws {
+    /// Inserts the template, or updates every field but its scope and creation time when its id exists.
+    static func save(_ template: EmailTemplate, in db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO email_templates (id, org_id, name, type, subject, html_body, text_body, shipper_name,
                     shipper_email, response_email, language, variables, description, is_active, created_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET name = excluded.name, type = excluded.type, subject = excluded.subject,
+                    html_body = excluded.html_body, text_body = excluded.text_body,
+                    shipper_name = excluded.shipper_name, shipper_email = excluded.shipper_email,
+                    response_email = excluded.response_email, language = excluded.language,
+                    variables = excluded.variables, description = excluded.description,
+                    is_active = excluded.is_active, updated_at = excluded.updated_at
                 """,
             arguments: [
                 template.id, template.orgId, template.name, template.type, template.subject, template.htmlBody,
                 template.textBody, template.shipperName, template.shipperEmail, template.responseEmail,
-                template.language, try SiemRows.json(template.variables), template.description, template.isActive,
+                template.language, try StorageJSON.text(template.variables), template.description, template.isActive,
                 template.createdAt.millisecondsSince1970, template.updatedAt.millisecondsSince1970,
             ])
     }

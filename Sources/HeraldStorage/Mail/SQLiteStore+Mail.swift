@@ -15,7 +15,7 @@ extension SQLiteStore {
         let sealer = try requireSealer()
         let id = Identifier.make()
         let variables = try sealer.seal(
-            SiemRows.json(request.variables), context: SealingContext(purpose: Self.mailVariablesPurpose, recordID: id))
+            StorageJSON.text(request.variables), context: SealingContext(purpose: Self.mailVariablesPurpose, recordID: id))
         let ms = now().millisecondsSince1970
         // Mail keys are apart from ingest's: the same key may be used for both.
         let key = idempotencyKey.map { "mail:" + $0 }
@@ -103,7 +103,7 @@ extension SQLiteStore {
         guard let found else { return nil }
         let text = try requireSealer().openString(
             found.sealed, context: SealingContext(purpose: Self.mailVariablesPurpose, recordID: id))
-        let variables = (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+        let variables = StorageJSON.stringMap(text)
         return PendingMail(
             id: id, messageID: found.messageID,
             request: MailRequest(

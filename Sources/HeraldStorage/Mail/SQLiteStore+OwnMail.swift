@@ -11,7 +11,7 @@ extension SQLiteStore {
         guard let mail, let sealer, !request.to.isEmpty else { return }
         let id = Identifier.make()
         let sealed = try sealer.seal(
-            SiemRows.json(request.variables), context: SealingContext(purpose: Self.mailVariablesPurpose, recordID: id))
+            StorageJSON.text(request.variables), context: SealingContext(purpose: Self.mailVariablesPurpose, recordID: id))
         try Self.insertMail(
             id: id, request, messageID: "\(Identifier.make())@\(mail.messageIDDomain)", sealedVariables: sealed,
             destination: try Self.mailDestination(orgId: request.orgId, in: db), maxAttempts: mail.maxAttempts,
@@ -39,7 +39,7 @@ extension SQLiteStore {
                 SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id
                 WHERE m.org_id = ? AND m.role IN (SELECT value FROM json_each(?)) ORDER BY u.email
                 """,
-            arguments: [orgId, try SiemRows.json(roles)])
+            arguments: [orgId, try StorageJSON.text(roles)])
     }
 
     func enqueueInvitationMail(

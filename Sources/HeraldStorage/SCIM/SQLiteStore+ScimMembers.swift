@@ -99,7 +99,7 @@ extension SQLiteStore {
         in db: Database
     ) throws {
         let resolved = try resolve(members, groupSeq: groupSeq, orgId: orgId, in: db)
-        let keep = try jsonArray(resolved.map(\.value))
+        let keep = try StorageJSON.text(resolved.map(\.value))
         let leaving = try String.fetchAll(
             db,
             sql: """
@@ -120,7 +120,7 @@ extension SQLiteStore {
         guard !members.isEmpty else { return [] }
         var seen = Set<String>()
         let unique = members.filter { seen.insert($0.value).inserted }
-        let ids = try jsonArray(unique.map(\.value))
+        let ids = try StorageJSON.text(unique.map(\.value))
         var known: [String: (type: String, display: String?)] = [:]
         for row in try Row.fetchAll(
             db,

@@ -19,7 +19,7 @@ extension SQLiteStore {
             for entry in entries {
                 try statement.execute(arguments: [
                     entry.orgId, entry.at.millisecondsSince1970, entry.method, entry.path, entry.status,
-                    entry.scimType, try jsonArray(entry.quirks), entry.durationMilliseconds, entry.tokenPrefix,
+                    entry.scimType, try StorageJSON.text(entry.quirks), entry.durationMilliseconds, entry.tokenPrefix,
                     entry.userAgent, entry.orgId,
                 ])
             }
@@ -36,7 +36,7 @@ extension SQLiteStore {
                     FROM scim_requests WHERE org_id = ? AND id < ? ORDER BY id DESC LIMIT ?
                     """, arguments: [orgId, before ?? Int64.max, limit]
             ).map { row in
-                let quirks = (try? JSONDecoder().decode([String].self, from: Data((row[7] as String).utf8))) ?? []
+                let quirks = StorageJSON.strings(row[7] as String)
                 return ScimRequestLogEntry(
                     id: row[0], orgId: row[1], at: Date(millisecondsSince1970: row[2]), method: row[3], path: row[4],
                     status: row[5], scimType: row[6], quirks: quirks, durationMilliseconds: row[8],

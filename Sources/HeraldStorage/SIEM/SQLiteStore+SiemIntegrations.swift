@@ -12,9 +12,9 @@ extension SQLiteStore {
         let ms = now.millisecondsSince1970
         let id = Identifier.make()
         let sealed = try SiemRows.sealCredentials(new.credentials, id: id, sealer: sealer)
-        let names = try SiemRows.json(new.credentials.keys.sorted())
-        let eventTypes = try SiemRows.json(new.eventTypes)
-        let options = try SiemRows.json(new.options)
+        let names = try StorageJSON.text(new.credentials.keys.sorted())
+        let eventTypes = try StorageJSON.text(new.eventTypes)
+        let options = try StorageJSON.text(new.options)
         return try await write { db in
             if let orgId { _ = try Self.requireOrganization(orgId, in: db) }
             try db.execute(
@@ -43,16 +43,19 @@ extension SQLiteStore {
     }
 
     public func siemIntegrations(orgId: String?) async throws -> [SiemIntegration] {
-        try await read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(SiemRows.columns) FROM siem_integrations WHERE org_id IS ?
-                    ORDER BY created_at DESC, rowid DESC
-                    """,
-                arguments: [orgId]
-            ).map(SiemRows.integration)
-        }
+        try await read { db in try Self.integrations(db, orgId: orgId) }
+    }
+
+    /// A scope's integrations, newest first.
+    static func integrations(_ db: Database, orgId: String?) throws -> [SiemIntegration] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT \(SiemRows.columns) FROM siem_integrations WHERE org_id IS ?
+                ORDER BY created_at DESC, rowid DESC
+                """,
+            arguments: [orgId]
+        ).map(SiemRows.integration)
     }
 
     public func siemIntegration(orgId: String?, id: String) async throws -> SiemIntegration {
@@ -100,9 +103,9 @@ extension SQLiteStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    after.name, after.endpoint, try SiemRows.json(after.eventTypes), after.minSeverity.rawValue,
-                    after.schema.rawValue, try SiemRows.json(after.options), after.enabled, after.disabledReason,
-                    try SiemRows.json(after.credentialNames), ms, id,
+                    after.name, after.endpoint, try StorageJSON.text(after.eventTypes), after.minSeverity.rawValue,
+                    after.schema.rawValue, try StorageJSON.text(after.options), after.enabled, after.disabledReason,
+                    try StorageJSON.text(after.credentialNames), ms, id,
                 ])
             if let sealed {
                 try db.execute(
@@ -177,21 +180,34 @@ extension SQLiteStore {
             guard let (integration, _) = try SiemRows.fetch(db, id: integrationId) else {
                 throw HeraldError.notFound("SIEM integration")
             }
-            let count = try Self.eventsInScope(db, orgId: integration.orgId, after: integration.cursor)
-            guard count > 0 else { return SiemLag(events: 0, seconds: 0) }
-            let oldest: Int64? =
-                if let orgId = integration.orgId {
-                    try Int64.fetchOne(
-                        db, sql: "SELECT created_at FROM events WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT 1",
-                        arguments: [orgId, integration.cursor])
-                } else {
-                    try Int64.fetchOne(
-                        db, sql: "SELECT created_at FROM events WHERE seq > ? ORDER BY seq LIMIT 1",
-                        arguments: [integration.cursor])
-                }
-            let age = oldest.map { now.timeIntervalSince(Date(millisecondsSince1970: $0)) } ?? 0
-            return SiemLag(events: count, seconds: max(0, age))
+            return try Self.lag(of: integration, now: now, in: db)
         }
+    }
+
+    public func siemIntegrationsWithLag(orgId: String?) async throws -> [(SiemIntegration, SiemLag)] {
+        let now = self.now()
+        // One read for the list and every lag (not one database round trip per integration).
+        return try await read { db in
+            try Self.integrations(db, orgId: orgId).map { ($0, try Self.lag(of: $0, now: now, in: db)) }
+        }
+    }
+
+    /// The events in the integration's scope after its cursor, and the age of the oldest of them.
+    static func lag(of integration: SiemIntegration, now: Date, in db: Database) throws -> SiemLag {
+        let count = try eventsInScope(db, orgId: integration.orgId, after: integration.cursor)
+        guard count > 0 else { return SiemLag(events: 0, seconds: 0) }
+        let oldest: Int64? =
+            if let orgId = integration.orgId {
+                try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT created_at FROM events WHERE org_id = ? AND seq > ? ORDER BY seq LIMIT 1"),
+                    arguments: [orgId, integration.cursor])
+            } else {
+                try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT created_at FROM events WHERE seq > ? ORDER BY seq LIMIT 1"),
+                    arguments: [integration.cursor])
+            }
+        let age = oldest.map { now.timeIntervalSince(Date(millisecondsSince1970: $0)) } ?? 0
+        return SiemLag(events: count, seconds: max(0, age))
     }
 
     public func siemCredentials(integrationId: String) async throws -> [String: String] {
@@ -202,7 +218,7 @@ extension SQLiteStore {
         }
         guard let sealed else { return [:] }
         let text = try sealer.openString(sealed, context: SiemRows.context(integrationId))
-        return (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+        return StorageJSON.stringMap(text)
     }
 
     /// The events in a scope after a sequence.

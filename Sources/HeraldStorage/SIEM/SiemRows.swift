@@ -18,9 +18,9 @@ enum SiemRows {
         let severity: String = row["min_severity"]
         return SiemIntegration(
             id: row["id"], orgId: row["org_id"], provider: row["provider"], name: row["name"],
-            endpoint: row["endpoint"], eventTypes: strings(row["event_types"]),
+            endpoint: row["endpoint"], eventTypes: StorageJSON.strings(row["event_types"]),
             minSeverity: Severity(rawValue: severity) ?? .info, schema: SiemSchema(rawValue: schema) ?? .native,
-            options: dictionary(row["options"]), credentialNames: strings(row["credential_names"]),
+            options: StorageJSON.stringMap(row["options"]), credentialNames: StorageJSON.strings(row["credential_names"]),
             enabled: row["enabled"], disabledReason: row["disabled_reason"], cursor: row["cursor"],
             lastSuccessAt: date(row["last_success_at"]), lastError: row["last_error"],
             lastErrorAt: date(row["last_error_at"]), droppedEvents: row["dropped_events"],
@@ -54,26 +54,12 @@ enum SiemRows {
         return try Int64.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM events")) ?? 0
     }
 
-    static func json(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
     static func context(_ integrationId: String) -> SealingContext {
         SealingContext(purpose: credentialsPurpose, recordID: integrationId)
     }
 
     static func sealCredentials(_ credentials: [String: String], id: String, sealer: SecretSealer) throws -> String? {
-        credentials.isEmpty ? nil : try sealer.seal(json(credentials), context: context(id))
-    }
-
-    private static func strings(_ text: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
-    }
-
-    private static func dictionary(_ text: String) -> [String: String] {
-        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+        credentials.isEmpty ? nil : try sealer.seal(StorageJSON.text(credentials), context: context(id))
     }
 
     private static func date(_ ms: Int64?) -> Date? {

@@ -23,8 +23,8 @@ extension SQLiteStore {
         let id = Identifier.make()
         let secret = WebhookRows.generateSecret(new.signing)
         let sealed = try sealer.seal(secret, context: WebhookRows.secretContext(id))
-        let eventTypes = try WebhookRows.json(new.eventTypes)
-        let headers = try WebhookRows.json(new.headers)
+        let eventTypes = try StorageJSON.text(new.eventTypes)
+        let headers = try StorageJSON.text(new.headers)
         return try await write { db in
             _ = try Self.requireOrganization(orgId, in: db)
             try db.execute(
@@ -125,8 +125,8 @@ extension SQLiteStore {
                     WHERE id = ?
                     """,
                 arguments: [
-                    after.url, after.description, try WebhookRows.json(after.eventTypes), after.enabled,
-                    after.disabledReason, after.rateLimitPerSecond, after.ordered, try WebhookRows.json(after.headers),
+                    after.url, after.description, try StorageJSON.text(after.eventTypes), after.enabled,
+                    after.disabledReason, after.rateLimitPerSecond, after.ordered, try StorageJSON.text(after.headers),
                     after.failingSince?.millisecondsSince1970, ms, id,
                 ])
             try Self.record(

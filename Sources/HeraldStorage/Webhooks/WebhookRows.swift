@@ -23,20 +23,14 @@ enum WebhookRows {
         let failingSince: Int64? = row["failing_since"]
         return WebhookEndpoint(
             id: row["id"], orgId: row["org_id"], url: row["url"], description: row["description"],
-            eventTypes: (try? JSONDecoder().decode([String].self, from: Data(eventTypes.utf8))) ?? [],
+            eventTypes: StorageJSON.strings(eventTypes),
             enabled: row["enabled"], disabledReason: row["disabled_reason"],
             rateLimitPerSecond: row["rate_limit_per_second"], ordered: row["ordered"],
-            headers: (try? JSONDecoder().decode([String: String].self, from: Data(headers.utf8))) ?? [:],
+            headers: StorageJSON.stringMap(headers),
             signing: WebhookSigningScheme(rawValue: signing) ?? .v1,
             failingSince: failingSince.map(Date.init(millisecondsSince1970:)),
             createdAt: Date(millisecondsSince1970: row["created_at"]),
             updatedAt: Date(millisecondsSince1970: row["updated_at"]))
-    }
-
-    static func json<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     static func fetchEndpoint(_ db: Database, id: String) throws -> WebhookEndpoint? {
@@ -135,7 +129,7 @@ enum WebhookRows {
         for row in try Row.fetchAll(
             db,
             sql: "SELECT * FROM job_attempts WHERE job_id IN (SELECT value FROM json_each(?)) ORDER BY job_id, id",
-            arguments: [try json(ids)])
+            arguments: [try StorageJSON.text(ids)])
         {
             let attempt = JobRows.attempt(row)
             attempts[attempt.jobId, default: []].append(attempt)

@@ -1,0 +1,22 @@
+import Foundation
+
+/// JSON text in stored columns and SQL arguments, written and read one way for every table.
+enum StorageJSON {
+    /// Compact JSON text, keys sorted, slashes unescaped: stored lists and maps, sealed payloads, and the one
+    /// argument of an `IN (SELECT value FROM json_each(?))` list.
+    static func text(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// A stored list of strings; a damaged value reads as empty.
+    static func strings(_ text: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(text.utf8))) ?? []
+    }
+
+    /// A stored map of strings; a damaged value reads as empty.
+    static func stringMap(_ text: String) -> [String: String] {
+        (try? JSONDecoder().decode([String: String].self, from: Data(text.utf8))) ?? [:]
+    }
+}
