@@ -46,6 +46,18 @@ final class RecordingSiemTester: SiemTesting {
 /// An organization `acme` (owner, admin, member), an outsider who owns `globex`, and the platform owner; the
 /// admin router gets the shipped connectors and, optionally, a SIEM tester.
 struct SiemFixture: Sendable {
+    /// The HEC token the tests create integrations with.
+    static let secret = "hec-secret-0001"
+
+    /// Every sub-route of one integration, with a body where the method needs one.
+    static func routes(_ base: String, _ id: String) -> [(HTTPRequest.Method, String, String?)] {
+        [
+            (.get, "\(base)/\(id)", nil), (.patch, "\(base)/\(id)", #"{"name":"x"}"#), (.delete, "\(base)/\(id)", nil),
+            (.post, "\(base)/\(id)/test", nil), (.post, "\(base)/\(id)/replay", #"{"since":"2020-01-01"}"#),
+            (.get, "\(base)/\(id)/dead-letters", nil),
+        ]
+    }
+
     let api: TestAPI
     let dependencies: HTTPDependencies
     let ownerKey, adminKey, memberKey, outsiderKey: String

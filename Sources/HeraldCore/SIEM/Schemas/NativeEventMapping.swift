@@ -52,22 +52,24 @@ public enum NativeEventMapping {
             key(name)
             writer.write(value)
         }
-        // Keys in UTF-8 order: actor, data, email, id, ip, org_id, severity, target, timestamp, type, user_agent,
-        // user_id; actor's email, id; target's id, type.
-        if event.actorId != nil || event.actorEmail != nil {
-            key("actor")
+        /// An object of the given members (in key order) without the unknown ones; nothing when all are.
+        func nested(_ name: String, _ members: [(String, String?)]) {
+            guard members.contains(where: { $0.1 != nil }) else { return }
+            key(name)
             writer.output.append(JSONByte.openBrace)
-            var inner = true
-            for (name, value) in [("email", event.actorEmail), ("id", event.actorId)] {
-                guard let value else { continue }
-                if !inner { writer.output.append(JSONByte.comma) }
-                inner = false
-                writer.write(name)
+            var firstMember = true
+            for case (let memberName, let value?) in members {
+                if !firstMember { writer.output.append(JSONByte.comma) }
+                firstMember = false
+                writer.write(memberName)
                 writer.output.append(JSONByte.colon)
                 writer.write(value)
             }
             writer.output.append(JSONByte.closeBrace)
         }
+        // Keys in UTF-8 order: actor, data, email, id, ip, org_id, severity, target, timestamp, type, user_agent,
+        // user_id; actor's email, id; target's id, type.
+        nested("actor", [("email", event.actorEmail), ("id", event.actorId)])
         key("data")
         writer.write(JSONValue.object(event.data))
         member("email", event.email)
@@ -75,20 +77,7 @@ public enum NativeEventMapping {
         member("ip", event.ipAddress)
         member("org_id", event.orgId)
         member("severity", event.severity.rawValue)
-        if event.targetType != nil || event.targetId != nil {
-            key("target")
-            writer.output.append(JSONByte.openBrace)
-            var inner = true
-            for (name, value) in [("id", event.targetId), ("type", event.targetType)] {
-                guard let value else { continue }
-                if !inner { writer.output.append(JSONByte.comma) }
-                inner = false
-                writer.write(name)
-                writer.output.append(JSONByte.colon)
-                writer.write(value)
-            }
-            writer.output.append(JSONByte.closeBrace)
-        }
+        nested("target", [("id", event.targetId), ("type", event.targetType)])
         member("timestamp", Timestamp.format(event.occurredAt))
         member("type", event.type)
         member("user_agent", event.userAgent)
