@@ -148,20 +148,26 @@ extension RsyslogPeer {
         return url
     }
 
-    /// A TCP port on 127.0.0.1 that nothing listens on right now (bound to port 0, read back, released).
-    static func freePort() throws -> Int {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard socket >= 0 else { throw PeerError(description: "socket() failed: errno \(errno)") }
-        defer { close(socket) }
-        var address = loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(socket, raw, length) == 0 && getsockname(socket, raw, &length) == 0
+    /// `count` distinct ports on 127.0.0.1 that nothing is bound to, below the kernel's ephemeral range (32768
+    /// and up), so that no outgoing connection (a readiness probe's own source port among them) can take one
+    /// before rsyslog binds it, and a probe can never connect to itself. Each is held bound until all are found.
+    static func freePorts(_ count: Int) throws -> [Int] {
+        var held: [(port: Int, socket: Int32)] = []
+        defer { held.forEach { close($0.socket) } }
+        var candidates = Array(20_000..<32_000).shuffled().makeIterator()
+        while held.count < count, let port = candidates.next() {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard socket >= 0 else { throw PeerError(description: "socket() failed: errno \(errno)") }
+            var address = loopback(port: port)
+            let bound = withUnsafePointer(to: &address) { pointer in
+                pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
             }
+            if bound { held.append((port, socket)) } else { close(socket) }
         }
-        guard bound else { throw PeerError(description: "cannot bind a free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard held.count == count else { throw PeerError(description: "no \(count) free ports below 32000") }
+        return held.map(\.port)
     }
 
     /// Whether something accepts TCP connections on 127.0.0.1:`port`.

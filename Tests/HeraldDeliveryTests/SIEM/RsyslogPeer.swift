@@ -97,7 +97,7 @@ final class RsyslogPeer: @unchecked Sendable {  // started, read and stopped by 
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("herald-rsyslog-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("work"), withIntermediateDirectories: true)
         try await makeCertificates(openssl: openssl, in: directory)
-        let ports = try (0..<3).map { _ in try freePort() }
+        let ports = try freePorts(3)
         let configuration = directory.appendingPathComponent("rsyslog.conf")
         try self.configuration(directory: directory.path, ports: ports).write(to: configuration, atomically: true, encoding: .utf8)
 
