@@ -6,8 +6,8 @@
 # Starts `herald-bench smtp-sink` (SwiftNIO, plain ESMTP with PIPELINING and 8BITMIME, no TLS, no AUTH: it
 # accepts every MAIL/RCPT/DATA at once, undoes dot-stuffing, counts messages and distinct Message-IDs, keeps
 # connections open; counts on an HTTP control port) and the release daemon on free ports with a temporary
-# state directory and the default configuration (database.synchronous=full, smtp.workers=32,
-# smtp.connections_per_server=16: mails in flight to the relay and connections kept), with HERALD_SMTP_RELAY pointed at the
+# state directory and the default configuration (database.synchronous=full, smtp.workers=64,
+# smtp.connections_per_server=20: mails in flight to the relay and connections kept), with HERALD_SMTP_RELAY pointed at the
 # sink (smtp+plain://127.0.0.1:PORT, allowed by HERALD_OUTBOUND_ALLOWLIST=127.0.0.0/8) and
 # HERALD_SMTP_FROM="Herald <noreply@herald.example>", HERALD_SMTP_CONNECT_TIMEOUT_SECONDS=hold+20 (a connection
 # opened during the hold below waits for its greeting until the hold ends). It creates a service API key (herald apikey create
@@ -42,7 +42,7 @@
 #   its API enqueue instead) BENCH_PERF_DATA=FILE
 #   BENCH_KEEP=1 (keep the daemon's state directory and the work files, for a look at the jobs afterwards)
 #   BENCH_SYNCHRONOUS=normal (database.synchronous for the daemon; default: its own default, full)
-#   HERALD_SMTP_WORKERS and HERALD_SMTP_CONNECTIONS_PER_SERVER are passed to the daemon (defaults 32 and 16).
+#   HERALD_SMTP_WORKERS and HERALD_SMTP_CONNECTIONS_PER_SERVER are passed to the daemon (defaults 64 and 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/bench/lib.sh
@@ -60,8 +60,8 @@ sink_threads=${BENCH_SINK_THREADS:-1}
 stall_seconds=${BENCH_STALL_SECONDS:-60}
 perf_sample=${BENCH_PERF:-0}
 synchronous=${BENCH_SYNCHRONOUS:-}
-workers=${HERALD_SMTP_WORKERS:-32}
-per_server=${HERALD_SMTP_CONNECTIONS_PER_SERVER:-16}
+workers=${HERALD_SMTP_WORKERS:-64}
+per_server=${HERALD_SMTP_CONNECTIONS_PER_SERVER:-20}
 sender="Herald <noreply@herald.example>"
 rate_target=1000
 ratio_target=2

@@ -18,10 +18,11 @@ public struct SmtpConfiguration: Sendable, Equatable {
     public var connectTimeoutSeconds: Double = 10
     /// `smtp.workers`: mails in flight in all (each holds one of the transport's threads while its SMTP
     /// transaction runs).
-    public var workers: Int = 32
+    public var workers: Int = 64
     /// `smtp.connections_per_server`: connections kept open, and mails in flight, per SMTP server (the relay,
-    /// or one organization's server). A burst reuses them instead of reconnecting per message.
-    public var connectionsPerServer: Int = 16
+    /// or one organization's server). A burst reuses them instead of reconnecting per message. 20 is Postfix's
+    /// `default_destination_concurrency_limit`, below its `smtpd_client_connection_count_limit` (50).
+    public var connectionsPerServer: Int = 20
     /// `smtp.message_id_domain`: the right-hand side of Message-IDs; empty: the domain of `smtp.from`, else
     /// `herald.localhost`.
     public var messageIDDomain: String = ""
