@@ -72,19 +72,6 @@ state=$(mktemp -d)
 work=$(mktemp -d)
 log="$state/herald.log"
 pid="" hec_pid="" syslog_pid="" rsyslog_pid="" perf_pid=""
-stop_pid() {  # variable name: SIGTERM, SIGKILL after 30 s, wait
-  local p=${!1}
-  [ -n "$p" ] || return 0
-  kill -TERM "$p" 2>/dev/null || true
-  local i
-  for i in $(seq 1 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$p" 2>/dev/null; then
-    echo "$1 ($p) still running 30 s after SIGTERM: SIGKILL"
-    kill -9 "$p" 2>/dev/null || true
-  fi
-  wait "$p" 2>/dev/null || true
-  printf -v "$1" '%s' ""
-}
 cleanup() {
   if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; fi
   for v in pid rsyslog_pid hec_pid syslog_pid; do stop_pid "$v" >/dev/null 2>&1 || true; done
@@ -93,26 +80,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- helpers --------------------------------------------------------------------------------------------
-json_field() {  # field [field...]: prints stdin's JSON value at that path
-  python3 -c 'import json,sys
-v = json.load(sys.stdin)
-for k in sys.argv[1:]: v = v[int(k)] if isinstance(v, list) else v[k]
-print(v)' "$@"
-}
-kv() {  # key line: the value of key=value in line
-  awk -v k="$1" '{ for (i = 1; i <= NF; i++) { split($i, p, "="); if (p[1] == k) { print substr($i, length(k) + 2); exit } } }' <<<"$2"
-}
 ratio_pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print "0" }'; }
-# utime + stime of a process in clock ticks (0 when it is gone)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# the machine's busy and total ticks: "busy total"
-machine_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
-hz=$(getconf CLK_TCK)
-cpu_pct() { awk -v t="$1" -v hz="$hz" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", 100 * t / hz / s; else print 0 }'; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-fmt() { awk -v r="$1" 'BEGIN { printf "%.0f", r }'; }
 
 api() {  # method path [json]: admin API call with the platform owner's key; prints the body, fails on non-2xx
   local method=$1 path=$2 body=${3:-}

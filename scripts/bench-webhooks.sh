@@ -102,23 +102,9 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# --- helpers --------------------------------------------------------------------------------------------
-json_field() {  # field [field...]: prints stdin's JSON value at that path
-  python3 -c 'import json,sys
-v = json.load(sys.stdin)
-for k in sys.argv[1:]: v = v[int(k)] if isinstance(v, list) else v[k]
-print(v)' "$@"
-}
-kv() {  # key line: the value of key=value in line
-  awk -v k="$1" '{ for (i = 1; i <= NF; i++) { split($i, p, "="); if (p[1] == k) { print substr($i, length(k) + 2); exit } } }' <<<"$2"
-}
 ratio_pct() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.1f", 100 * a / b; else print "0" }'; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f MB (%.1f MiB)", k * 1024 / 1e6, k / 1024 }'; }
 proc_kb() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
-# utime + stime of a process in clock ticks (0 when it is gone)
-cpu_ticks() { awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# the machine's busy and total ticks: "busy total"
-machine_ticks() { awk '$1 == "cpu" { t = 0; for (i = 2; i <= NF; i++) t += $i; print t - $5 - $6, t }' /proc/stat; }
 # per-thread ticks of the daemon: "tid ticks comm" lines
 thread_ticks() {
   local t
@@ -127,7 +113,6 @@ thread_ticks() {
     awk -v tid="${t##*/}" '{ c = $0; sub(/^[^(]*\(/, "", c); sub(/\).*$/, "", c); gsub(/ /, "_", c); s = $0; sub(/^.*\) /, "", s); split(s, f, " "); print tid, f[12] + f[13], c }' "$t/stat" 2>/dev/null || true
   done
 }
-hz=$(getconf CLK_TCK)
 
 api() {  # method path [json]: admin API call with the platform owner's key; prints the body, fails on non-2xx
   local method=$1 path=$2 body=${3:-}
@@ -266,7 +251,6 @@ run_wrk() {  # out_file: prints "req/s p50_ms p99_ms requests non2xx socket_erro
     "$receiver_url/raw" -- "$body_bytes" "$header_bytes" >"$1" 2>&1 || { cat "$1" >&2; return 1; }
   wrk_summary "$1"
 }
-cpu_pct() { awk -v t="$1" -v hz="$hz" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", 100 * t / hz / s; else print 0 }'; }
 
 declare -a RAW RATE P50 P99 RATIO INGEST DUPS
 echo "runs (wrk raw POST rate, then $events events ingested and delivered)"
