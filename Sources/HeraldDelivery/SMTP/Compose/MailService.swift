@@ -50,14 +50,16 @@ public struct MailService: MailSending {
     }
 
     public func verify(_ settings: SmtpSettingsInput, password: String?) async -> SmtpVerifyResult {
+        var server = mailer.routing.server(settings, password: password)
         do {
-            try await mailer.vet(settings.host, port: settings.port, plain: settings.security == .none)
+            server.connectAddresses = try await mailer.vet(
+                settings.host, port: settings.port, plain: settings.security == .none)
         } catch let refusal as Mailer.Refusal {
             return SmtpVerifyResult(ok: false, message: refusal.message)
         } catch {
             return SmtpVerifyResult(ok: false, message: "\(error)")
         }
-        let result = await mailer.transport.verify(mailer.routing.server(settings, password: password))
+        let result = await mailer.transport.verify(server)
         return SmtpVerifyResult(ok: result.ok, message: result.message)
     }
 

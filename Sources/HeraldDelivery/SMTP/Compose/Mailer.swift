@@ -139,7 +139,7 @@ public struct Mailer: JobHandler {
     /// The organization's own server (its host vetted like any outbound address) or the relay.
     func route(for orgId: String?) async throws -> Route {
         if let orgId, let settings = try await store.smtpSettings(orgId: orgId) {
-            try await vet(settings.host, port: settings.port, plain: settings.security == .none)
+            let addresses = try await vet(settings.host, port: settings.port, plain: settings.security == .none)
             var signer: DKIMSigner?
             if let (dkim, pem) = try await store.dkimKey(orgId: orgId), let algorithm = DKIMAlgorithm(rawValue: dkim.algorithm) {
                 do {
@@ -155,9 +155,9 @@ public struct Mailer: JobHandler {
             } catch {
                 throw Refusal(message: "the organization's from_address cannot be used: \(error)")
             }
-            return Route(
-                server: routing.server(settings, password: try await store.smtpPassword(orgId: orgId)), from: from,
-                replyTo: settings.replyTo, signer: signer)
+            var server = routing.server(settings, password: try await store.smtpPassword(orgId: orgId))
+            server.connectAddresses = addresses
+            return Route(server: server, from: from, replyTo: settings.replyTo, signer: signer)
         }
         guard let relay = routing.relay else {
             throw Refusal(message: "no SMTP relay is configured (smtp.relay) and the organization has no SMTP settings")
@@ -168,10 +168,12 @@ public struct Mailer: JobHandler {
 
     /// Refuses an organization's SMTP host in a private or reserved range unless allow-listed (plain SMTP only
     /// to allow-listed hosts).
-    func vet(_ host: String, port: Int, plain: Bool) async throws {
+    /// - Returns: the vetted addresses, which the connection must use (``SMTPServer/connectAddresses``), sorted so
+    ///   that a round-robin DNS answer does not make a new connection pool key at every mail.
+    func vet(_ host: String, port: Int, plain: Bool) async throws -> [String] {
         let name = host.contains(":") ? "[\(host)]" : host
         do {
-            _ = try await addressGuard.vet("\(plain ? "http" : "https")://\(name):\(port)/")
+            return try await addressGuard.vet("\(plain ? "http" : "https")://\(name):\(port)/").addresses.sorted()
         } catch let error as HeraldError {
             throw Refusal(message: error.message.replacingOccurrences(of: "outbound URL refused", with: "SMTP host refused"))
         }

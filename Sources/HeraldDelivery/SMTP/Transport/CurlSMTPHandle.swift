@@ -11,6 +11,8 @@ final class CurlSMTPHandle: Sendable {
     private struct Easy {
         var handle: UnsafeMutableRawPointer?
         let errorBuffer: UnsafeMutablePointer<CChar>
+        /// The `CURLOPT_RESOLVE` list: curl reads it at every transfer, so it lives as long as the handle.
+        var resolve: UnsafeMutablePointer<curl_slist>?
     }
 
     let server: SMTPServer
@@ -28,15 +30,27 @@ final class CurlSMTPHandle: Sendable {
         }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
-        do {
+        var resolve: UnsafeMutablePointer<curl_slist>?
+        do throws(CurlSetupError) {
+            if let entry = server.curlResolveEntry {
+                guard let list = curl_slist_append(nil, entry) else {
+                    throw CurlSetupError(message: "out of memory for the pinned addresses of \(server.host)")
+                }
+                resolve = list
+                let code = herald_curl_setopt_pointer(handle, CURLOPT_RESOLVE, list)
+                guard code == CURLE_OK else {
+                    throw CurlSetupError(message: "libcurl refused the pinned addresses of \(server.host): \(String(cString: curl_easy_strerror(code)))")
+                }
+            }
             try Self.configure(handle, for: server, sessionCheck: sessionCheck, errorBuffer: errorBuffer)
         } catch {
             curl_easy_cleanup(handle)
             errorBuffer.deallocate()
+            if let resolve { curl_slist_free_all(resolve) }
             throw error
         }
         self.server = server
-        self.easy = Mutex(Easy(handle: handle, errorBuffer: errorBuffer))
+        self.easy = Mutex(Easy(handle: handle, errorBuffer: errorBuffer, resolve: resolve))
     }
 
     deinit {
@@ -115,6 +129,8 @@ final class CurlSMTPHandle: Sendable {
             curl_easy_cleanup(handle)
             easy.handle = nil
             easy.errorBuffer.deallocate()
+            if let resolve = easy.resolve { curl_slist_free_all(resolve) }
+            easy.resolve = nil
         }
     }
 

@@ -22,6 +22,10 @@ public struct SMTPServer: Sendable, Hashable, CustomStringConvertible {
     public var totalTimeout: Duration
     /// The name sent with EHLO; `nil` sends this machine's host name.
     public var heloName: String?
+    /// The addresses to connect to for ``host`` (the ones Herald vetted), so that curl does not resolve the name
+    /// again: a DNS answer that changed after the check cannot point the connection elsewhere. Empty: curl
+    /// resolves ``host`` itself (the platform relay, which is configuration, and IP literals).
+    public var connectAddresses: [String] = []
 
     public init(
         host: String, port: Int, security: SMTPSecurity = .starttls, username: String? = nil,
@@ -39,6 +43,14 @@ public struct SMTPServer: Sendable, Hashable, CustomStringConvertible {
         self.connectTimeout = connectTimeout
         self.totalTimeout = totalTimeout
         self.heloName = heloName
+    }
+
+    /// The `CURLOPT_RESOLVE` entry that pins ``host`` to ``connectAddresses`` (`HOST:PORT:ADDR[,ADDR]…`, IPv6
+    /// addresses in brackets); nil when there is nothing to pin.
+    var curlResolveEntry: String? {
+        guard !connectAddresses.isEmpty, !host.isEmpty, !connectAddresses.contains(host) else { return nil }
+        let addresses = connectAddresses.map { $0.contains(":") ? "[\($0)]" : $0 }
+        return "\(host):\(port):\(addresses.joined(separator: ","))"
     }
 
     /// `host:port (security)` and the user name; never the password or the token.

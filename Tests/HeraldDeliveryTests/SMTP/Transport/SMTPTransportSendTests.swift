@@ -1,6 +1,7 @@
 import Foundation
-import HeraldDelivery
 import Testing
+
+@testable import HeraldDelivery
 
 /// Sending through a real SMTP server (aiosmtpd): security modes, AUTH mechanisms, connection reuse, bytes.
 @Suite("SMTP transport: sending")
@@ -85,6 +86,43 @@ struct SMTPTransportSendTests {
                 #expect(received.first?.tls == false)
             }
         }
+    }
+
+    @Test("a host pinned to its vetted address connects there without resolving the name again")
+    func pinnedAddress() async throws {
+        try await SMTPPeer.with(.init(mode: .plain, user: nil, password: nil)) { peer in
+            try await withSMTPTransport { transport in
+                // `.invalid` never resolves (RFC 6761): only the pinned address can reach the peer.
+                var server = peer.server(security: .none, username: nil, password: nil)
+                server.host = "smtp.pinned.invalid"
+                let unpinned = await transport.send(
+                    smtpTestMessage(subject: "unpinned"), from: "noreply@herald.test", to: "bob@example.com", via: server)
+                guard case .transient(_, let message) = unpinned else {
+                    Issue.record("an unresolvable host was not a transient failure: \(unpinned)")
+                    return
+                }
+                #expect(message.contains("smtp.pinned.invalid"), "\(message)")
+                server.connectAddresses = ["127.0.0.1"]
+                #expect(server.curlResolveEntry == "smtp.pinned.invalid:\(server.port):127.0.0.1")
+                let pinned = await transport.send(
+                    smtpTestMessage(subject: "pinned"), from: "noreply@herald.test", to: "bob@example.com", via: server)
+                guard case .accepted = pinned else { Issue.record("not accepted: \(pinned)"); return }
+                let received = try peer.received()
+                #expect(received.count == 1)
+                #expect(received.first?.rcptTos == ["bob@example.com"])
+            }
+        }
+    }
+
+    @Test("the CURLOPT_RESOLVE entry: IPv6 in brackets; nothing to pin without addresses or for an IP literal")
+    func resolveEntry() {
+        var server = SMTPServer(host: "mail.acme.example", port: 587)
+        #expect(server.curlResolveEntry == nil)
+        server.connectAddresses = ["2001:db8::25", "192.0.2.25"]
+        #expect(server.curlResolveEntry == "mail.acme.example:587:[2001:db8::25],192.0.2.25")
+        server.host = "192.0.2.25"
+        server.connectAddresses = ["192.0.2.25"]
+        #expect(server.curlResolveEntry == nil)
     }
 
     @Test("three messages over one reused connection, leading dots preserved byte for byte")
