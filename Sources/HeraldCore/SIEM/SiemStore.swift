@@ -32,8 +32,8 @@ public protocol SiemStore: Sendable {
 
     /// The integration by id alone, for the forwarder (nil when deleted), with its cursor generation.
     func siemIntegrationForDelivery(id: String) async throws -> (SiemIntegration, generation: Int64)?
-    /// Up to `limit` events in scope after `sequence`, in order (all events for nil `orgId`).
-    func siemEvents(orgId: String?, after sequence: Int64, limit: Int) async throws -> [Event]
+    /// Up to `limit` events in scope after `sequence`, in order (all events for nil `orgId`), their data as stored.
+    func siemEvents(orgId: String?, after sequence: Int64, limit: Int) async throws -> [StoredEvent]
     /// Moves the cursor forward to `sequence` with the dead letters of that stretch, and records the success —
     /// only while the cursor generation is still `generation` (a replay in between wins).
     /// - Returns: false when a replay moved the cursor meanwhile (nothing changed).

@@ -34,10 +34,10 @@ struct SiemBatch: Sendable {
         let page = min(max(limits.maxEvents, 100), 2000)
         let orgId = integration.orgId
         // The next page is read while this one is rendered, when the batch will need it.
-        var nextPage: Task<[Event], any Error>?
+        var nextPage: Task<[StoredEvent], any Error>?
         defer { nextPage?.cancel() }
         while scanned < scanLimit {
-            let events: [Event]
+            let events: [StoredEvent]
             if let pending = nextPage {
                 events = try await pending.value
                 nextPage = nil
@@ -46,12 +46,13 @@ struct SiemBatch: Sendable {
             }
             scanned += events.count
             if events.count == page, scanned < scanLimit, batch.items.count + events.count < limits.maxEvents,
-                let last = events.last?.sequence
+                let last = events.last?.columns.sequence
             {
                 nextPage = Task { try await store.siemEvents(orgId: orgId, after: last, limit: page) }
             }
             let encoded = await encode(events, integration: integration, encoder: encoder, now: now)
-            for (event, encodedItem) in zip(events, encoded) {
+            for (stored, encodedItem) in zip(events, encoded) {
+                let event = stored.columns
                 if batch.items.count >= limits.maxEvents { return batch }
                 guard var item = encodedItem else {
                     batch.through = event.sequence
@@ -89,10 +90,11 @@ struct SiemBatch: Sendable {
     /// The wire items of the events the filter passes (nil for the others), in order. A large page is rendered
     /// in two halves at once, so that rendering (most of a forward's work) uses two cores.
     static func encode(
-        _ events: [Event], integration: SiemIntegration, encoder: SiemWireEncoder, now: Date
+        _ events: [StoredEvent], integration: SiemIntegration, encoder: SiemWireEncoder, now: Date
     ) async -> [[UInt8]?] {
-        @Sendable func encode(_ part: ArraySlice<Event>) -> [[UInt8]?] {
-            part.map { integration.matches($0) ? encoder.item(for: $0, now: now) : nil }
+        @Sendable func encode(_ part: ArraySlice<StoredEvent>) -> [[UInt8]?] {
+            // The filter reads the type and severity only, which are columns.
+            part.map { integration.matches($0.columns) ? encoder.item(for: $0, now: now) : nil }
         }
         guard events.count >= parallelThreshold, ProcessInfo.processInfo.activeProcessorCount > 1 else {
             return encode(events[...])

@@ -23,6 +23,8 @@ struct SiemWireEncoder: Sendable {
     private let hecConstantFields: [UInt8]
     /// The syslog facility (option `facility`).
     private let facility: Int
+    /// The syslog wire's message writer, its constant parts made once (nil on the other wires).
+    private let syslogFormat: SyslogEventFormat?
 
     init(connector: SiemConnector, integration: SiemIntegration, hostname: String, producer: SiemProducer = SiemProducer()) {
         self.wire = connector.wire
@@ -37,6 +39,8 @@ struct SiemWireEncoder: Sendable {
         self.resolved = resolved
         self.hecConstantFields = Self.hecConstantFields(hostname: self.hostname, options: resolved, schema: schema)
         self.facility = resolved["facility"].flatMap(Int.init) ?? SyslogMessage.defaultFacility
+        self.syslogFormat =
+            connector.wire == .syslog ? SyslogEventFormat(hostname: self.hostname, facility: facility) : nil
     }
 
     private func option(_ name: String) -> String? { resolved[name] }
@@ -59,11 +63,22 @@ struct SiemWireEncoder: Sendable {
     /// bytes) for every wire that sends the rendering as it is; `_bulk`, which adds fields to the document, takes
     /// the rendered object.
     func item(for event: Event, now: Date) -> [UInt8] {
-        if schema == .native && wire != .elasticsearchBulk {
+        if sendsNativeAsIs {
             return item(for: event, rendering: .serializedObject(NativeEventMapping.serialized(event)), now: now)
         }
         return item(for: event, rendering: .schema(schema.render(event, producer: producer)), now: now)
     }
+
+    /// ``item(for:now:)`` of an event read with its data as stored: the native schema copies the stored data's
+    /// text into its JSON (no parse, the same bytes); the other schemas parse it.
+    func item(for stored: StoredEvent, now: Date) -> [UInt8] {
+        guard sendsNativeAsIs, let data = stored.spliceableData else { return item(for: stored.parsed(), now: now) }
+        let rendering = Rendered.serializedObject(NativeEventMapping.serialized(stored.columns, dataJSON: data))
+        return item(for: stored.columns, rendering: rendering, now: now)
+    }
+
+    /// Whether the wire sends the native rendering's bytes as they are (`_bulk` adds fields to the document).
+    private var sendsNativeAsIs: Bool { schema == .native && wire != .elasticsearchBulk }
 
     /// A rendering as the wire uses it: a schema's value, or a JSON object already serialized (keys sorted).
     enum Rendered {
@@ -141,8 +156,8 @@ struct SiemWireEncoder: Sendable {
         case .jsonArray:
             return rendering.jsonBytes
         case .syslog:
-            let message = SyslogMessage(event: event, body: rendering.bytes, hostname: hostname, facility: facility)
-            return message.formatted()
+            let format = syslogFormat ?? SyslogEventFormat(hostname: hostname, facility: facility)
+            return format.formatted(event, body: rendering.bytes)
         }
     }
 

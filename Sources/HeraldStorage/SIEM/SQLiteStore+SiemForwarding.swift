@@ -8,7 +8,7 @@ extension SQLiteStore {
         try await read { db in try SiemRows.fetch(db, id: id) }
     }
 
-    public func siemEvents(orgId: String?, after sequence: Int64, limit: Int) async throws -> [Event] {
+    public func siemEvents(orgId: String?, after sequence: Int64, limit: Int) async throws -> [StoredEvent] {
         guard limit > 0 else { return [] }
         return try await read { db in
             let statement =
@@ -20,10 +20,11 @@ extension SQLiteStore {
                 }
             let arguments: StatementArguments = orgId.map { [$0, sequence, limit] } ?? [sequence, limit]
             // A cursor decoded by position: pages of thousands of rows, without name lookups or a row copy each.
-            var events: [Event] = []
+            // `data` stays as stored (``StoredEvent``): the native schema sends it without a parse.
+            var events: [StoredEvent] = []
             events.reserveCapacity(limit)
             let rows = try Row.fetchCursor(statement, arguments: arguments)
-            while let row = try rows.next() { events.append(EventRow(at: row).model) }
+            while let row = try rows.next() { events.append(EventRow(at: row).stored) }
             return events
         }
     }

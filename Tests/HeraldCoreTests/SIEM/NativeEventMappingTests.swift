@@ -60,8 +60,8 @@ struct NativeEventMappingTests {
         }
     }
 
-    @Test("serialized(_:) is byte for byte the sorted serialization of render(_:), for every shape of event")
-    func serializedMatchesTheRenderedObject() {
+    @Test("serialized(_:) is byte for byte the sorted serialization of render(_:), for every shape of event, also from stored data")
+    func serializedMatchesTheRenderedObject() throws {
         var events = F.all + [F.event(10, "organization.suspended", orgId: nil)]
         // Every combination of the optional fields, with values that need escaping and non-ASCII.
         for mask in 0..<256 {
@@ -81,6 +81,30 @@ struct NativeEventMappingTests {
         for event in events {
             let expected = JSONValue.object(NativeEventMapping.render(event)).serialized(sortedKeys: true)
             #expect(NativeEventMapping.serialized(event) == expected, "\(event.id)")
+            // The stored data's text (compact, sorted: what the store writes) copied in gives the same bytes.
+            var columns = event
+            columns.data = [:]
+            let stored = StoredEvent(
+                columns: columns, dataJSON: JSONValue.object(event.data).serialized(sortedKeys: true))
+            let data = try #require(stored.spliceableData)
+            #expect(NativeEventMapping.serialized(columns, dataJSON: data) == expected, "\(event.id)")
+            #expect(stored.parsed() == event)
         }
+    }
+}
+
+@Suite("stored event")
+struct StoredEventTests {
+    @Test("only an object's text is copied as it is; anything else is parsed (and an unreadable one is empty)")
+    func spliceableData() {
+        let columns = SiemFixtures.event(1, "user.login", orgId: nil)
+        for text in ["", "{", " {}", "{} ", "[1]", "null", "not json"] {
+            let stored = StoredEvent(columns: columns, dataJSON: Array(text.utf8))
+            #expect(stored.spliceableData == nil, "\(text)")
+            #expect(stored.parsed().data.isEmpty, "\(text)")
+        }
+        let stored = StoredEvent(columns: columns, dataJSON: Array(#"{"a":[1,"x"]}"#.utf8))
+        #expect(stored.spliceableData != nil)
+        #expect(stored.parsed().data == ["a": [1, "x"]])
     }
 }

@@ -63,10 +63,17 @@ import Testing
         // An organization's integration reads only its events; the platform's reads every event.
         try await Self.ingest(fixture.store, orgId: globex.id, ["auth.login.succeeded"])
         try await Self.ingest(fixture.store, orgId: acme.id, ["auth.logout"])
-        let acmeEvents = try await fixture.store.siemEvents(orgId: acme.id, after: mine.cursor, limit: 100)
+        let acmeStored = try await fixture.store.siemEvents(orgId: acme.id, after: mine.cursor, limit: 100)
+        let acmeEvents = acmeStored.map(\.columns)
         #expect(acmeEvents.allSatisfy { $0.orgId == acme.id })
         #expect(acmeEvents.map(\.type).contains("auth.logout"))
-        let all = try await fixture.store.siemEvents(orgId: nil, after: platform.cursor, limit: 100)
+        // The data comes as stored: compact JSON with sorted keys, empty in the columns, whole once parsed.
+        let logout = try #require(acmeStored.first { $0.columns.type == "auth.logout" })
+        #expect(String(decoding: logout.dataJSON, as: UTF8.self) == #"{"k":"v"}"#)
+        #expect(logout.spliceableData == logout.dataJSON)
+        #expect(logout.columns.data.isEmpty)
+        #expect(logout.parsed().data == ["k": "v"])
+        let all = try await fixture.store.siemEvents(orgId: nil, after: platform.cursor, limit: 100).map(\.columns)
         #expect(Set(all.compactMap(\.orgId)) == [acme.id, globex.id])
     }
 
@@ -76,6 +83,7 @@ import Testing
         let integration = try await fixture.store.createSiemIntegration(orgId: acme.id, Self.new(), actor: actor)
         try await Self.ingest(fixture.store, orgId: acme.id, ["auth.login.succeeded", "auth.login.failed", "auth.logout"])
         let events = try await fixture.store.siemEvents(orgId: acme.id, after: integration.cursor, limit: 100)
+            .map(\.columns)
         guard let (_, generation) = try await fixture.store.siemIntegrationForDelivery(id: integration.id) else {
             Issue.record("no integration")
             return

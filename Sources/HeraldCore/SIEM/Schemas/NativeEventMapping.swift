@@ -36,53 +36,89 @@ public enum NativeEventMapping {
     /// The compact JSON of ``render(_:)`` with sorted keys, byte for byte what
     /// `JSONValue.object(render(event)).serialized(sortedKeys: true)` gives, written without building the object
     /// (the SIEM forwarder's per-event path).
-    public static func serialized(_ event: Event) -> [UInt8] {
+    ///
+    /// - Parameter dataJSON: the data object's JSON text to copy in place of serializing `event.data`
+    ///   (``StoredEvent/spliceableData``: the store's compact, sorted text, so the bytes are the same).
+    public static func serialized(_ event: Event, dataJSON: [UInt8]? = nil) -> [UInt8] {
         var writer = JSONValueWriter(sortedKeys: true)
-        writer.output.reserveCapacity(256)
-        writer.output.append(JSONByte.openBrace)
-        var first = true
-        func key(_ name: String) {
-            if !first { writer.output.append(JSONByte.comma) }
-            first = false
-            writer.write(name)
-            writer.output.append(JSONByte.colon)
-        }
-        func member(_ name: String, _ value: String?) {
-            guard let value else { return }
-            key(name)
-            writer.write(value)
-        }
-        /// An object of the given members (in key order) without the unknown ones; nothing when all are.
-        func nested(_ name: String, _ members: [(String, String?)]) {
-            guard members.contains(where: { $0.1 != nil }) else { return }
-            key(name)
-            writer.output.append(JSONByte.openBrace)
-            var firstMember = true
-            for case (let memberName, let value?) in members {
-                if !firstMember { writer.output.append(JSONByte.comma) }
-                firstMember = false
-                writer.write(memberName)
-                writer.output.append(JSONByte.colon)
-                writer.write(value)
-            }
-            writer.output.append(JSONByte.closeBrace)
-        }
+        writer.output.reserveCapacity(320 + (dataJSON?.count ?? 0))
         // Keys in UTF-8 order: actor, data, email, id, ip, org_id, severity, target, timestamp, type, user_agent,
-        // user_id; actor's email, id; target's id, type.
-        nested("actor", [("email", event.actorEmail), ("id", event.actorId)])
-        key("data")
-        writer.write(JSONValue.object(event.data))
-        member("email", event.email)
-        member("id", event.id)
-        member("ip", event.ipAddress)
-        member("org_id", event.orgId)
-        member("severity", event.severity.rawValue)
-        nested("target", [("id", event.targetId), ("type", event.targetType)])
-        member("timestamp", Timestamp.format(event.occurredAt))
-        member("type", event.type)
-        member("user_agent", event.userAgent)
-        member("user_id", event.userId)
+        // user_id; actor's email, id; target's id, type. `data` is always there, so every later key starts with a
+        // comma; the keys' bytes are made once (``Key``).
+        writer.output.append(JSONByte.openBrace)
+        if event.actorEmail != nil || event.actorId != nil {
+            writer.output += Key.actor
+            nestedPair(&writer, Key.nestedEmail, event.actorEmail, Key.nestedId, Key.id, event.actorId)
+            writer.output.append(JSONByte.comma)
+        }
+        writer.output += Key.data
+        if let dataJSON {
+            writer.output += dataJSON
+        } else {
+            writer.write(JSONValue.object(event.data))
+        }
+        member(&writer, Key.email, event.email)
+        member(&writer, Key.id, event.id)
+        member(&writer, Key.ip, event.ipAddress)
+        member(&writer, Key.orgId, event.orgId)
+        member(&writer, Key.severity, event.severity.rawValue)
+        if event.targetId != nil || event.targetType != nil {
+            writer.output += Key.target
+            nestedPair(&writer, Key.nestedId, event.targetId, Key.nestedType, Key.type, event.targetType)
+        }
+        writer.output += Key.timestamp
+        writer.output.append(JSONByte.quote)  // Timestamp.format's bytes: ASCII, nothing to escape
+        Timestamp.append(
+            wholeSeconds: Int64(Timestamp.clamped(event.occurredAt).rounded(.down)), milliseconds: nil,
+            to: &writer.output)
+        writer.output.append(JSONByte.quote)
+        member(&writer, Key.type, event.type)
+        member(&writer, Key.userAgent, event.userAgent)
+        member(&writer, Key.userId, event.userId)
         writer.output.append(JSONByte.closeBrace)
         return writer.output
+    }
+
+    /// `,"name":` and the value, when there is one.
+    private static func member(_ writer: inout JSONValueWriter, _ key: [UInt8], _ value: String?) {
+        guard let value else { return }
+        writer.output += key
+        writer.write(value)
+    }
+
+    /// The members of a two-member object (`first` sorts before `second`), then the closing brace (`{` is part of
+    /// the object's key). `secondAfterFirst` is the second key with its leading comma.
+    private static func nestedPair(
+        _ writer: inout JSONValueWriter, _ firstKey: [UInt8], _ first: String?, _ secondKey: [UInt8],
+        _ secondAfterFirst: [UInt8], _ second: String?
+    ) {
+        if let first {
+            writer.output += firstKey
+            writer.write(first)
+        }
+        if let second {
+            writer.output += first == nil ? secondKey : secondAfterFirst
+            writer.write(second)
+        }
+        writer.output.append(JSONByte.closeBrace)
+    }
+
+    /// The keys of ``serialized(_:dataJSON:)`` as written: quoted, with their colon (and comma, where one goes).
+    private enum Key {
+        static let actor = Array(#""actor":{"#.utf8)
+        static let data = Array(#""data":"#.utf8)
+        static let email = Array(#","email":"#.utf8)
+        static let id = Array(#","id":"#.utf8)
+        static let ip = Array(#","ip":"#.utf8)
+        static let orgId = Array(#","org_id":"#.utf8)
+        static let severity = Array(#","severity":"#.utf8)
+        static let target = Array(#","target":{"#.utf8)
+        static let timestamp = Array(#","timestamp":"#.utf8)
+        static let type = Array(#","type":"#.utf8)
+        static let userAgent = Array(#","user_agent":"#.utf8)
+        static let userId = Array(#","user_id":"#.utf8)
+        static let nestedEmail = Array(#""email":"#.utf8)
+        static let nestedId = Array(#""id":"#.utf8)
+        static let nestedType = Array(#""type":"#.utf8)
     }
 }

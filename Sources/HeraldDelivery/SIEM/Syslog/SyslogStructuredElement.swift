@@ -52,7 +52,7 @@ public struct SyslogStructuredElement: Sendable, Hashable {
     }
 
     /// A PARAM-VALUE with `"`, `\` and `]` escaped: runs without them are copied at once.
-    private static func appendEscaped(_ value: String, to bytes: inout [UInt8]) {
+    static func appendEscaped(_ value: String, to bytes: inout [UInt8]) {
         func isSpecial(_ byte: UInt8) -> Bool {
             byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "]")
         }
