@@ -20,12 +20,24 @@ struct SiemBatch: Sendable {
     /// Whether the scope had nothing more after ``through`` when the batch was read.
     var reachedEnd: Bool
 
+    /// The page of events after ``after``, already being read when the batch was built: the next batch's first page
+    /// when the batch ended at the end of a page (a batch that ends inside a page leaves it unused).
+    var readAhead: ReadAhead?
+
+    struct ReadAhead: Sendable {
+        var after: Int64
+        var page: Task<[StoredEvent], any Error>
+    }
+
     /// Builds the batch after `cursor`: reads events in scope in pages, keeps those the filter passes, encodes
     /// them, and stops at the first event that would break a limit (it starts the next batch) or once
     /// `scanLimit` events were read.
+    ///
+    /// While a page is rendered the next one is read (also past the batch's end, for the next batch:
+    /// ``readAhead``); `readAhead` is the previous batch's, used when it starts at `cursor`.
     static func next(
         after cursor: Int64, integration: SiemIntegration, connector: SiemConnector, encoder: SiemWireEncoder,
-        store: any SiemStore, scanLimit: Int = 20_000, now: Date
+        store: any SiemStore, scanLimit: Int = 20_000, now: Date, readAhead: ReadAhead? = nil
     ) async throws -> SiemBatch {
         let limits = connector.batch
         var batch = SiemBatch(items: [], deadLetters: [], through: cursor, reachedEnd: false)
@@ -33,27 +45,34 @@ struct SiemBatch: Sendable {
         var scanned = 0
         let page = min(max(limits.maxEvents, 100), 2000)
         let orgId = integration.orgId
-        // The next page is read while this one is rendered, when the batch will need it.
-        var nextPage: Task<[StoredEvent], any Error>?
-        defer { nextPage?.cancel() }
+        var pending = readAhead
+        defer { pending?.page.cancel() }
+        /// The batch, with the page being read after it handed over.
+        func finished() -> SiemBatch {
+            var result = batch
+            result.readAhead = pending
+            pending = nil
+            return result
+        }
         while scanned < scanLimit {
             let events: [StoredEvent]
-            if let pending = nextPage {
-                events = try await pending.value
-                nextPage = nil
+            if let ahead = pending, ahead.after == batch.through {
+                pending = nil
+                events = try await ahead.page.value
             } else {
+                pending?.page.cancel()
+                pending = nil
                 events = try await store.siemEvents(orgId: orgId, after: batch.through, limit: page)
             }
             scanned += events.count
-            if events.count == page, scanned < scanLimit, batch.items.count + events.count < limits.maxEvents,
-                let last = events.last?.columns.sequence
-            {
-                nextPage = Task { try await store.siemEvents(orgId: orgId, after: last, limit: page) }
+            if events.count == page, let last = events.last?.columns.sequence {
+                pending = ReadAhead(
+                    after: last, page: Task { try await store.siemEvents(orgId: orgId, after: last, limit: page) })
             }
             let encoded = await encode(events, integration: integration, encoder: encoder, now: now)
             for (stored, encodedItem) in zip(events, encoded) {
+                if batch.items.count >= limits.maxEvents { return finished() }
                 let event = stored.columns
-                if batch.items.count >= limits.maxEvents { return batch }
                 guard var item = encodedItem else {
                     batch.through = event.sequence
                     continue
@@ -74,17 +93,19 @@ struct SiemBatch: Sendable {
                     }
                 }
                 let added = item.count + (batch.items.isEmpty ? 0 : encoder.framingOverhead(items: 2) - encoder.framingOverhead(items: 1))
-                if !batch.items.isEmpty && bytes + added > limits.maxBytes { return batch }
+                if !batch.items.isEmpty && bytes + added > limits.maxBytes { return finished() }
                 bytes += added
                 batch.items.append(Item(sequence: event.sequence, eventId: event.id, eventType: event.type, bytes: item))
                 batch.through = event.sequence
             }
             if events.count < page {
                 batch.reachedEnd = true
-                return batch
+                return finished()
             }
+            // Full: the page read ahead is the next batch's (reading it now would only wait for it).
+            if batch.items.count >= limits.maxEvents { return finished() }
         }
-        return batch
+        return finished()
     }
 
     /// The wire items of the events the filter passes (nil for the others), in order. A large page is rendered

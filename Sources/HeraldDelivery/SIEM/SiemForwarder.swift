@@ -78,10 +78,10 @@ public struct SiemForwarder: JobHandler {
         var last: SiemSendResult?
         let store = self.store
         let clockNow = self.now
-        @Sendable func build(after cursor: Int64) async throws -> SiemBatch {
+        @Sendable func build(after cursor: Int64, readAhead: SiemBatch.ReadAhead? = nil) async throws -> SiemBatch {
             try await SiemBatch.next(
                 after: cursor, integration: integration, connector: connector, encoder: encoder, store: store,
-                now: clockNow())
+                now: clockNow(), readAhead: readAhead)
         }
         // The next batch is read and rendered while the current one is sent and its cursor committed; it is used
         // only when the cursor lands where it starts (a failure, a split or a replay drops it).
@@ -101,10 +101,13 @@ public struct SiemForwarder: JobHandler {
                 logger.error("cannot read the integration's events", metadata: ["error": "\(error)"])
                 return .retry(after: nil, attempt(.failure, last, error: "cannot read events"))
             }
+            if batch.through == state.cursor || batch.reachedEnd { batch.readAhead?.page.cancel() }
             if batch.through == state.cursor { return .success(attempt(.success, last)) }
             if !batch.reachedEnd {
+                // Built from the page already read after it, when the batch ended at a page's end.
                 let after = batch.through
-                next = (after, Task { try await build(after: after) })
+                let readAhead = batch.readAhead
+                next = (after, Task { try await build(after: after, readAhead: readAhead) })
             }
             let report = await deliver(batch.items[...], encoder: encoder, transport: transport, logger: logger)
             last = report.last ?? last

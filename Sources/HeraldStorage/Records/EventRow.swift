@@ -34,16 +34,11 @@ struct EventRow: SnakeCaseRecord {
         String(decoding: JSONValue.object(data).serialized(sortedKeys: true), as: UTF8.self)
     }
 
-    var model: Event { event(data: decodedData) }
-
-    /// The event with its data as stored, not parsed.
-    var stored: StoredEvent { StoredEvent(columns: event(data: [:]), dataJSON: Array(data.utf8)) }
-
-    private func event(data: [String: JSONValue]) -> Event {
+    var model: Event {
         Event(
             sequence: seq ?? 0, id: id, type: type, orgId: orgId, actorId: actorId, actorEmail: actorEmail,
             targetType: targetType, targetId: targetId, userId: userId, email: email, ipAddress: ipAddress,
-            userAgent: userAgent, severity: Severity(rawValue: severity) ?? .info, data: data,
+            userAgent: userAgent, severity: Severity(rawValue: severity) ?? .info, data: decodedData,
             occurredAt: Date(millisecondsSince1970: occurredAt), createdAt: Date(millisecondsSince1970: createdAt))
     }
 }

@@ -82,28 +82,9 @@ extension APIKeyRecord {
 }
 
 extension EventRow {
+    /// The columns in the order ``SQLiteStore/storedEvents(_:arguments:capacity:)`` decodes them by position.
     static let columns = """
         seq, id, type, org_id, actor_id, actor_email, target_type, target_id, user_id, email, ip_address, \
         user_agent, severity, data, occurred_at, created_at
         """
-
-    /// Decodes a row that selected ``columns`` (the SIEM forwarder reads pages of thousands).
-    init(at row: Row) {
-        seq = row[0]
-        id = row[1]
-        type = row[2]
-        orgId = row[3]
-        actorId = row[4]
-        actorEmail = row[5]
-        targetType = row[6]
-        targetId = row[7]
-        userId = row[8]
-        email = row[9]
-        ipAddress = row[10]
-        userAgent = row[11]
-        severity = row[12]
-        data = row[13]
-        occurredAt = row[14]
-        createdAt = row[15]
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import HeraldCore
 
 /// ``SiemStore``: what the forwarder reads and records, the scheduling of flushes, and the risk-event view.
@@ -19,13 +20,48 @@ extension SQLiteStore {
                     try db.cachedStatement(sql: "SELECT \(EventRow.columns) FROM events WHERE seq > ? ORDER BY seq LIMIT ?")
                 }
             let arguments: StatementArguments = orgId.map { [$0, sequence, limit] } ?? [sequence, limit]
-            // A cursor decoded by position: pages of thousands of rows, without name lookups or a row copy each.
-            // `data` stays as stored (``StoredEvent``): the native schema sends it without a parse.
-            var events: [StoredEvent] = []
-            events.reserveCapacity(limit)
-            let rows = try Row.fetchCursor(statement, arguments: arguments)
-            while let row = try rows.next() { events.append(EventRow(at: row).stored) }
-            return events
+            return try Self.storedEvents(statement, arguments: arguments, capacity: limit)
+        }
+    }
+
+    /// The rows of a statement that selected ``EventRow/columns``, decoded straight from SQLite's column values:
+    /// pages of thousands of rows, without a `Row` or a `DatabaseValue` per column, and `data` kept as its bytes
+    /// (``StoredEvent``: the native schema sends it without a parse).
+    static func storedEvents(
+        _ statement: Statement, arguments: StatementArguments, capacity: Int
+    ) throws -> [StoredEvent] {
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        func text(_ column: Int32) -> String? {
+            guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+            return String(
+                decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column))),
+                as: UTF8.self)
+        }
+        var events: [StoredEvent] = []
+        events.reserveCapacity(capacity)
+        while true {
+            let code = sqlite3_step(handle)
+            guard code == SQLITE_ROW else {
+                guard code == SQLITE_DONE else {
+                    throw DatabaseError(
+                        resultCode: ResultCode(rawValue: code),
+                        message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: statement.sql)
+                }
+                return events
+            }
+            let data = sqlite3_column_text(handle, 13).map {
+                Array(UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(handle, 13))))
+            }
+            let columns = Event(
+                sequence: sqlite3_column_int64(handle, 0), id: text(1) ?? "", type: text(2) ?? "", orgId: text(3),
+                actorId: text(4), actorEmail: text(5), targetType: text(6), targetId: text(7), userId: text(8),
+                email: text(9), ipAddress: text(10), userAgent: text(11),
+                severity: text(12).flatMap(Severity.init(rawValue:)) ?? .info, data: [:],
+                occurredAt: Date(millisecondsSince1970: sqlite3_column_int64(handle, 14)),
+                createdAt: Date(millisecondsSince1970: sqlite3_column_int64(handle, 15)))
+            events.append(StoredEvent(columns: columns, dataJSON: data ?? Array("{}".utf8)))
         }
     }
 

@@ -77,6 +77,34 @@ import Testing
         #expect(Set(all.compactMap(\.orgId)) == [acme.id, globex.id])
     }
 
+    @Test("the forwarder's page read decodes every column as the events read does, data as stored")
+    func forwardingReadMatchesTheEventsRead() async throws {
+        let fixture = try WebhookFixture()
+        let (acme, actor) = try await fixture.organization("acme")
+        let integration = try await fixture.store.createSiemIntegration(orgId: acme.id, Self.new(), actor: actor)
+        let ingested = [
+            IngestedEvent(
+                type: "risk.flagged", orgId: acme.id, userId: "u\"1", email: "zoë@example.com", ipAddress: "2001:db8::7",
+                userAgent: "Mozilla/5.0 \u{1F600}", severity: .critical, occurredAt: Date(timeIntervalSince1970: 1_796_134_304.123),
+                data: ["nested": ["b": 1, "a": [true, .null, "x\ny"]], "é": "ü"]),
+            IngestedEvent(
+                type: "auth.logout", orgId: acme.id, userId: nil, email: nil, ipAddress: nil, userAgent: nil,
+                severity: .low, occurredAt: nil, data: [:]),
+        ]
+        _ = try await fixture.store.ingest(ingested, actor: .system, idempotencyKey: nil)
+        let stored = try await fixture.store.siemEvents(orgId: acme.id, after: integration.cursor, limit: 100)
+        let read = try await fixture.store.events(after: integration.cursor, limit: 100).filter { $0.orgId == acme.id }
+        try #require(stored.count == 3)  // the integration's creation event, then the two ingested
+        #expect(stored.map { $0.parsed() } == read)
+        #expect(stored.allSatisfy { $0.columns.data.isEmpty })
+        #expect(stored.dropFirst().map { String(decoding: $0.dataJSON, as: UTF8.self) } == [
+            #"{"nested":{"a":[true,null,"x\ny"],"b":1},"é":"ü"}"#, "{}",
+        ])
+        // A page limit is a limit; the page after the last event is empty.
+        #expect(try await fixture.store.siemEvents(orgId: acme.id, after: integration.cursor, limit: 1).count == 1)
+        #expect(try await fixture.store.siemEvents(orgId: acme.id, after: read[2].sequence, limit: 100).isEmpty)
+    }
+
     @Test func cursorMovesOnlyForwardAndOnlyInItsGeneration() async throws {
         let fixture = try WebhookFixture()
         let (acme, actor) = try await fixture.organization("acme")
