@@ -115,7 +115,8 @@ public struct EventTypeFilter: Sendable, Hashable {
         guard !patterns.isEmpty else { return true }
         return patterns.contains { pattern in
             if pattern == "*" { return true }
-            if pattern.hasSuffix(".*") { return type.hasPrefix(String(pattern.dropLast())) }
+            // `prefix.*`: the type starts with `prefix.` (patterns are ASCII: compared byte by byte, no copy).
+            if pattern.hasSuffix(".*") { return type.utf8.starts(with: pattern.utf8.dropLast()) }
             return pattern == type
         }
     }

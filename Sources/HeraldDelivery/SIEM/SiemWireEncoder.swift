@@ -73,6 +73,15 @@ struct SiemWireEncoder: Sendable {
     /// text into its JSON (no parse, the same bytes); the other schemas parse it.
     func item(for stored: StoredEvent, now: Date) -> [UInt8] {
         guard sendsNativeAsIs, let data = stored.spliceableData else { return item(for: stored.parsed(), now: now) }
+        if let syslogFormat {
+            // The header, then the JSON written straight after it: one buffer, no copy of the rendering.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(480 + data.count)
+            syslogFormat.appendHeader(stored.columns, to: &bytes)
+            bytes.append(UInt8(ascii: " "))
+            NativeEventMapping.append(stored.columns, dataJSON: data, to: &bytes)
+            return bytes
+        }
         let rendering = Rendered.serializedObject(NativeEventMapping.serialized(stored.columns, dataJSON: data))
         return item(for: stored.columns, rendering: rendering, now: now)
     }

@@ -39,4 +39,33 @@ struct SyslogEventFormatTests {
         }
         #expect(checked == 5 * 3 * Severity.allCases.count * 5 * 3)
     }
+
+    @Test("the syslog connector's item of a stored event: the message of the parsed event with its native JSON")
+    func storedEventItems() throws {
+        let connector = try ShippedConnectors.catalogue().connector("syslog")
+        for facility in ["", "13"] {
+            let integration = SiemIntegration(
+                id: "sie_1", orgId: "org_1", provider: "syslog", name: "s", endpoint: "tcp://127.0.0.1:514",
+                eventTypes: [], minSeverity: .info, schema: .native, options: facility.isEmpty ? [:] : ["facility": facility],
+                credentialNames: [], enabled: true, disabledReason: nil, cursor: 0, lastSuccessAt: nil, lastError: nil,
+                lastErrorAt: nil, droppedEvents: 0, createdAt: Date(), updatedAt: Date())
+            let encoder = SiemWireEncoder(connector: connector, integration: integration, hostname: "siem host")
+            for (index, data) in ([[:], ["nested": ["b": 1, "a": [true, .null, "x\ny"]], "é": "ü"]] as [[String: JSONValue]]).enumerated() {
+                let event = Event(
+                    sequence: 7, id: "evt_\"\(index)]", type: "risk.flagged", orgId: index == 0 ? nil : "org_1",
+                    actorId: "usr_1", actorEmail: nil, targetType: "user", targetId: nil, userId: "u", email: "zoë@example.com",
+                    ipAddress: "203.0.113.9", userAgent: "ua", severity: .high, data: data,
+                    occurredAt: Date(timeIntervalSince1970: 1_796_134_304.123), createdAt: Date())
+                var columns = event
+                columns.data = [:]
+                let stored = StoredEvent(columns: columns, dataJSON: JSONValue.object(data).serialized(sortedKeys: true))
+                let expected = SyslogMessage(
+                    event: event, body: NativeEventMapping.serialized(event), hostname: "siem host",
+                    facility: Int(facility) ?? SyslogMessage.defaultFacility
+                ).formatted()
+                #expect(encoder.item(for: stored, now: Date()) == expected, "facility \(facility), data \(index)")
+                #expect(encoder.item(for: event, now: Date()) == expected, "facility \(facility), data \(index)")
+            }
+        }
+    }
 }

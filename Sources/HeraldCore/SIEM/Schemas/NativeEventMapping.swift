@@ -40,8 +40,17 @@ public enum NativeEventMapping {
     /// - Parameter dataJSON: the data object's JSON text to copy in place of serializing `event.data`
     ///   (``StoredEvent/spliceableData``: the store's compact, sorted text, so the bytes are the same).
     public static func serialized(_ event: Event, dataJSON: [UInt8]? = nil) -> [UInt8] {
+        var bytes: [UInt8] = []
+        append(event, dataJSON: dataJSON, to: &bytes)
+        return bytes
+    }
+
+    /// ``serialized(_:dataJSON:)``'s bytes, appended (a syslog message writes its header, then this).
+    public static func append(_ event: Event, dataJSON: [UInt8]? = nil, to bytes: inout [UInt8]) {
         var writer = JSONValueWriter(sortedKeys: true)
-        writer.output.reserveCapacity(320 + (dataJSON?.count ?? 0))
+        swap(&writer.output, &bytes)
+        defer { swap(&writer.output, &bytes) }
+        writer.output.reserveCapacity(writer.output.count + 320 + (dataJSON?.count ?? 0))
         // Keys in UTF-8 order: actor, data, email, id, ip, org_id, severity, target, timestamp, type, user_agent,
         // user_id; actor's email, id; target's id, type. `data` is always there, so every later key starts with a
         // comma; the keys' bytes are made once (``Key``).
@@ -76,7 +85,6 @@ public enum NativeEventMapping {
         member(&writer, Key.userAgent, event.userAgent)
         member(&writer, Key.userId, event.userId)
         writer.output.append(JSONByte.closeBrace)
-        return writer.output
     }
 
     /// `,"name":` and the value, when there is one.
@@ -103,7 +111,7 @@ public enum NativeEventMapping {
         writer.output.append(JSONByte.closeBrace)
     }
 
-    /// The keys of ``serialized(_:dataJSON:)`` as written: quoted, with their colon (and comma, where one goes).
+    /// The keys of ``append(_:dataJSON:to:)`` as written: quoted, with their colon (and comma, where one goes).
     private enum Key {
         static let actor = Array(#""actor":{"#.utf8)
         static let data = Array(#""data":"#.utf8)

@@ -37,6 +37,16 @@ struct SyslogEventFormat: Sendable {
     /// The message of `event` with MSG `body`, appended to `bytes`.
     func append(_ event: Event, body: [UInt8], to bytes: inout [UInt8]) {
         bytes.reserveCapacity(bytes.count + 160 + event.id.utf8.count + 2 * event.type.utf8.count + body.count)
+        appendHeader(event, to: &bytes)
+        if !body.isEmpty {
+            bytes.append(UInt8(ascii: " "))
+            bytes += body
+        }
+    }
+
+    /// The message up to its structured data, without the space before MSG: the caller writes ` ` and MSG itself
+    /// when it has one (the forwarder writes the native JSON straight after it).
+    func appendHeader(_ event: Event, to bytes: inout [UInt8]) {
         bytes += priorities[SyslogMessage.severityCode(for: event.severity)]
         SyslogMessage.appendTimestamp(event.occurredAt, to: &bytes)
         bytes += headerMiddle
@@ -52,10 +62,6 @@ struct SyslogEventFormat: Sendable {
         bytes += Self.severity
         SyslogStructuredElement.appendEscaped(event.severity.rawValue, to: &bytes)
         bytes += Self.elementEnd
-        if !body.isEmpty {
-            bytes.append(UInt8(ascii: " "))
-            bytes += body
-        }
     }
 
     /// ``append(_:body:to:)`` into a new buffer.
