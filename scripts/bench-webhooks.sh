@@ -75,28 +75,9 @@ log="$state/herald.log"
 pid=""
 receiver_pid=""
 perf_pid=""
-stop_daemon() {
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  local i
-  for i in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    echo "daemon still running 30 s after SIGTERM: SIGKILL"
-    kill -9 "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-  pid=""
-}
-stop_receiver() {
-  [ -n "$receiver_pid" ] || return 0
-  kill -TERM "$receiver_pid" 2>/dev/null || true
-  wait "$receiver_pid" 2>/dev/null || true
-  receiver_pid=""
-}
 cleanup() {
   if [ -n "$perf_pid" ]; then kill -INT "$perf_pid" 2>/dev/null || true; wait "$perf_pid" 2>/dev/null || true; fi
-  stop_daemon >/dev/null 2>&1 || true
-  stop_receiver >/dev/null 2>&1 || true
+  for v in pid receiver_pid; do stop_pid "$v" >/dev/null 2>&1 || true; done
   rm -rf "$state" "$work"
 }
 trap cleanup EXIT
@@ -394,8 +375,8 @@ printf '  duplicates:                          %8s\n' "$total_dups"
 printf '  RSS with %s pending jobs:        %s, VmHWM %s   target <= 150 MB: %s\n' "$pending" "$(mb "$rss_max")" "$(mb "$hwm")" "$rss_verdict"
 echo
 
-stop_daemon
-stop_receiver
+stop_pid pid
+stop_pid receiver_pid
 if grep -qiE 'error|critical' "$log"; then
   echo "daemon log has errors:"; grep -iE 'error|critical' "$log" | head -20 || true
 fi
