@@ -12,6 +12,8 @@ public struct SQLiteDatabase: Sendable {
     /// The one group-commit writer of this database: the job queue, the fan-out and the SCIM directory put their
     /// writes through it, so that writes arriving together share one transaction and one fsync.
     let groupWriter: GroupCommitWriter
+    /// Recently authenticated API keys, emptied by every commit that changes keys or users.
+    let apiKeys = APIKeyCache()
     /// The file the database lives in; nil in memory.
     public let path: String?
 
@@ -43,6 +45,7 @@ public struct SQLiteDatabase: Sendable {
         }
         self.path = path
         self.groupWriter = GroupCommitWriter(writer: writer)
+        writer.add(transactionObserver: apiKeys, extent: .observerLifetime)
     }
 
     /// Wraps an existing writer (a pool or a queue already configured by the caller).
@@ -50,6 +53,7 @@ public struct SQLiteDatabase: Sendable {
         self.writer = writer
         self.path = path
         self.groupWriter = GroupCommitWriter(writer: writer)
+        writer.add(transactionObserver: apiKeys, extent: .observerLifetime)
     }
 
     /// A new, empty, private database in memory (a `DatabaseQueue`), for tests.

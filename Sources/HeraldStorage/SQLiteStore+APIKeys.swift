@@ -39,18 +39,32 @@ extension SQLiteStore {
         FROM api_keys AS k JOIN users AS u ON u.id = k.user_id WHERE k.hash = ?
         """
 
+    /// The key with this secret and its user: from ``SQLiteDatabase/apiKeys`` while fresh (every admin request
+    /// comes here), else read and kept. `last_used_at` is written at most once per ``lastUsedResolution``; that
+    /// write changes `api_keys` and so renews the cache.
     public func authenticateAPIKey(secret: String) async throws -> (APIKey, User)? {
         let hash = SecretToken.hash(secret)
         let now = self.now().millisecondsSince1970
-        let found: (APIKeyRecord, UserRecord)? = try await read { db in
-            // Every authenticated request comes here: one cached statement, decoded by position.
-            return try Row.fetchOne(db.cachedStatement(sql: Self.authenticationSQL), arguments: [hash]).map {
-                (APIKeyRecord(at: $0), UserRecord(at: $0, offset: 7))
+        let cache = database.apiKeys
+        let entry: APIKeyCache.Entry
+        if let cached = cache.entry(hash: hash) {
+            entry = cached
+        } else {
+            let generation = cache.generation
+            let found = try readNow { db in
+                try SQLiteColumns.fetchOne(db.cachedStatement(sql: Self.authenticationSQL), arguments: [hash]) {
+                    APIKeyCache.Entry(key: APIKeyRecord(at: $0), user: UserRecord(at: $0, offset: 7))
+                }
             }
+            guard let found else {
+                cache.forget(hash: hash)
+                return nil
+            }
+            cache.keep(found, hash: hash, generation: generation)
+            entry = found
         }
-        guard var key = found?.0, let user = found?.1, SecretToken.constantTimeEquals(key.hash, hash) else {
-            return nil
-        }
+        guard SecretToken.constantTimeEquals(entry.key.hash, hash) else { return nil }
+        var key = entry.key
         if key.lastUsedAt.map({ now - $0 >= Self.lastUsedResolution }) ?? true {
             let id = key.id
             try await write { db in
@@ -58,7 +72,7 @@ extension SQLiteStore {
             }
             key.lastUsedAt = now
         }
-        return (key.model, user.model)
+        return (key.model, entry.user.model)
     }
 
     public func listAPIKeys(userId: String?) async throws -> [APIKey] {

@@ -8,7 +8,7 @@ extension SQLiteStore {
     }
 
     public func organization(slug: String) async throws -> Organization? {
-        try await read { db in
+        try readNow { db in
             try OrganizationRecord.fetchOne(db, sql: "SELECT * FROM organizations WHERE slug = ?", arguments: [slug])?
                 .model
         }
@@ -25,7 +25,7 @@ extension SQLiteStore {
     }
 
     public func listOrganizations(_ query: OrganizationQuery) async throws -> Page<OrganizationDetails> {
-        try await read { db in
+        try readNow { db in
             var conditions: [String] = []
             var arguments: StatementArguments = []
             var from = "organizations o"
@@ -51,14 +51,15 @@ extension SQLiteStore {
             let total =
                 try Int.fetchOne(
                     db.cachedStatement(sql: "SELECT COUNT(*) FROM \(from)\(filter)"), arguments: arguments) ?? 0
-            let organizations = try Row.fetchAll(
+            let organizations = try SQLiteColumns.fetchAll(
                 db.cachedStatement(
                     sql: """
                         SELECT \(Self.organizationColumns) FROM \(from)\(filter)
                         ORDER BY o.created_at DESC, o.id DESC LIMIT ? OFFSET ?
                         """),
-                arguments: arguments + [max(0, query.limit), Self.offset(page: query.page, limit: query.limit)]
-            ).map { OrganizationRecord(at: $0) }
+                arguments: arguments + [max(0, query.limit), Self.offset(page: query.page, limit: query.limit)],
+                capacity: query.limit
+            ) { OrganizationRecord(at: $0) }
             return Page(items: try Self.details(of: organizations, in: db), total: total)
         }
     }
@@ -104,16 +105,14 @@ extension SQLiteStore {
         if !tierIds.isEmpty {
             let statement = try db.cachedStatement(
                 sql: "SELECT \(TierRecord.columns) FROM tiers WHERE id IN (SELECT value FROM json_each(?))")
-            for row in try Row.fetchAll(statement, arguments: [try StorageJSON.text(tierIds)]) {
-                let tier = TierRecord(at: row)
+            for tier in try SQLiteColumns.fetchAll(statement, arguments: [StorageJSON.array(tierIds)], { TierRecord(at: $0) }) {
                 tiers[tier.id] = tier.model
             }
         }
         var owners: [String: User] = [:]
         let users = try db.cachedStatement(
             sql: "SELECT \(UserRecord.columns) FROM users WHERE id IN (SELECT value FROM json_each(?))")
-        for row in try Row.fetchAll(users, arguments: [try StorageJSON.text(ownerIds)]) {
-            let user = UserRecord(at: row)
+        for user in try SQLiteColumns.fetchAll(users, arguments: [StorageJSON.array(ownerIds)], { UserRecord(at: $0) }) {
             owners[user.id] = user.model
         }
         var counts: [String: Int] = [:]
@@ -121,7 +120,8 @@ extension SQLiteStore {
             sql: """
                 SELECT org_id, COUNT(*) FROM memberships WHERE org_id IN (SELECT value FROM json_each(?)) GROUP BY org_id
                 """)
-        for row in try Row.fetchAll(memberCounts, arguments: [try StorageJSON.text(orgIds)]) { counts[row[0]] = row[1] }
+        let pairs = try SQLiteColumns.fetchAll(memberCounts, arguments: [StorageJSON.array(orgIds)]) { ($0.text(0), $0.int(1)) }
+        for (orgId, count) in pairs { counts[orgId] = count }
         return organizations.map { organization in
             OrganizationDetails(
                 organization: organization.model, tier: organization.tierId.flatMap { tiers[$0] },

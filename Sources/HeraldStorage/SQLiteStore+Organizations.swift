@@ -152,7 +152,7 @@ extension SQLiteStore {
     }
 
     public func role(userId: String, orgId: String) async throws -> Role? {
-        try await read { db in
+        try readNow { db in
             try String.fetchOne(
                 db, sql: "SELECT role FROM memberships WHERE org_id = ? AND user_id = ?", arguments: [orgId, userId]
             ).flatMap(Role.init(rawValue:))

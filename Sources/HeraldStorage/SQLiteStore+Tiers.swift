@@ -4,7 +4,7 @@ import HeraldCore
 
 extension SQLiteStore {
     public func tiers() async throws -> [Tier] {
-        try await read { db in
+        try readNow { db in
             try TierRecord.fetchAll(db, sql: "SELECT * FROM tiers ORDER BY price_cents, created_at, id").map(\.model)
         }
     }

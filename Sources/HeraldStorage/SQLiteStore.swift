@@ -79,6 +79,20 @@ public struct SQLiteStore: HeraldStore {
         }
     }
 
+    /// Runs a short read on the calling thread, mapping database errors to `HeraldError`.
+    ///
+    /// For the bounded reads of the request path (a row by a unique key, a page of at most 100 rows in index order):
+    /// ``read(_:)`` hands its closure to a reader connection's queue and resumes the task when it ends, two thread
+    /// switches that cost more than such a read. This one holds the calling thread while it runs, so it is for short
+    /// reads only; it cannot deadlock, as a reader connection never waits for the task pool.
+    func readNow<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try writer.read(body)
+        } catch {
+            throw SQLiteErrors.map(error)
+        }
+    }
+
     /// Runs a write transaction, mapping database errors to `HeraldError`; a thrown error rolls it back.
     func write<T: Sendable>(_ body: @Sendable (Database) throws -> T) async throws -> T {
         do {

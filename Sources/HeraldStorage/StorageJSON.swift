@@ -1,4 +1,5 @@
 import Foundation
+import HeraldCore
 
 /// JSON text in stored columns and SQL arguments, written and read one way for every table.
 enum StorageJSON {
@@ -8,6 +9,12 @@ enum StorageJSON {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    /// The JSON array of `strings` (the argument of an `IN (SELECT value FROM json_each(?))` list), written by
+    /// HeraldCore's JSON writer instead of an encoder: the same text as ``text(_:)`` gives for `[String]`.
+    static func array(_ strings: [String]) -> String {
+        String(decoding: JSONValue.array(strings.map(JSONValue.string)).serialized(), as: UTF8.self)
     }
 
     /// A stored list of strings; a damaged value reads as empty.

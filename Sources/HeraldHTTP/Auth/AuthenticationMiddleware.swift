@@ -1,8 +1,9 @@
 import HeraldCore
 import Hummingbird
 
-/// Authenticates `Authorization: Bearer` with an API key or an SSO-core JWT and loads the caller from the
-/// store on every request (so a demotion takes effect at once). Failed attempts are limited per client address.
+/// Authenticates `Authorization: Bearer` with an API key or an SSO-core JWT and loads the caller through the store on
+/// every request. The store answers API keys from a cache that every change to keys or users empties, so a demotion
+/// or a revocation takes effect on the next request. Failed attempts are limited per client address.
 struct AuthenticationMiddleware: RouterMiddleware {
     typealias Context = AdminRequestContext
 

@@ -50,10 +50,17 @@ final class JSONOutput {
             try writeDouble(unsafeBitCast(value, to: Double.self), codingPath: codingPath)
         } else if T.self == Int64.self {
             append(String(unsafeBitCast(value, to: Int64.self)))
-        } else if let url = value as? URL {
-            writeString(url.absoluteString)
-        } else if let data = value as? Data {
-            writeString(data.base64EncodedString())
+        } else if T.self == String?.self {
+            // Optional fields (most of a DTO's) without Optional's `encode(to:)` and its boxed single-value container.
+            if let string = unsafeBitCast(value, to: String?.self) { writeString(string) } else { append("null") }
+        } else if T.self == Int?.self {
+            if let int = unsafeBitCast(value, to: Int?.self) { append(String(int)) } else { append("null") }
+        } else if T.self == Bool?.self {
+            if let bool = unsafeBitCast(value, to: Bool?.self) { append(bool ? "true" : "false") } else { append("null") }
+        } else if T.self == URL.self {
+            writeString(unsafeBitCast(value, to: URL.self).absoluteString)
+        } else if T.self == Data.self {
+            writeString(unsafeBitCast(value, to: Data.self).base64EncodedString())
         } else {
             let container = JSONContainer()
             try value.encode(to: JSONStreamingEncoder(output: self, container: container, codingPath: codingPath))
@@ -205,6 +212,22 @@ struct JSONKeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         writeKey(key)
         try output.encodeValue(value, codingPath: codingPath)
+    }
+
+    // The scalars of the API's types, without the generic path (a metadata argument and the type checks).
+    mutating func encode(_ value: String, forKey key: Key) throws {
+        writeKey(key)
+        output.writeString(value)
+    }
+
+    mutating func encode(_ value: Int, forKey key: Key) throws {
+        writeKey(key)
+        output.append(String(value))
+    }
+
+    mutating func encode(_ value: Bool, forKey key: Key) throws {
+        writeKey(key)
+        output.append(value ? "true" : "false")
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)

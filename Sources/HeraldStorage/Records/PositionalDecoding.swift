@@ -1,9 +1,10 @@
 import Foundation
 import GRDB
 
-// Positional decoding for the hot read paths: a statement that selects `columns` (in that order) decodes by index,
-// which skips the case-insensitive column-name lookups of `row["name"]`. Each `columns` list is the table's, in
-// its `CREATE TABLE` order, so `init(row:)` by name and `init(at:)` by position read the same values.
+// Positional decoding for the hot read paths: a statement that selects `columns` (in that order) decodes by index
+// from SQLite's values (``SQLiteColumns``), which skips `Row` copies and the case-insensitive column-name lookups of
+// `row["name"]`. Each `columns` list is the table's, in its `CREATE TABLE` order, so `init(row:)` by name and
+// `init(at:)` by position read the same values.
 
 /// `columns` with each name prefixed by `alias.` (`a, b` → `t.a, t.b`), for joins.
 func qualified(_ columns: String, _ alias: String) -> String {
@@ -17,22 +18,22 @@ extension OrganizationRecord {
         """
 
     /// Decodes a row that selected ``columns``, starting at `offset`.
-    init(at row: Row, offset: Int = 0) {
-        id = row[offset]
-        slug = row[offset + 1]
-        name = row[offset + 2]
-        ownerUserId = row[offset + 3]
-        status = row[offset + 4]
-        tierId = row[offset + 5]
-        maxServices = row[offset + 6]
-        maxUsers = row[offset + 7]
-        approvedBy = row[offset + 8]
-        approvedAt = row[offset + 9]
-        rejectedBy = row[offset + 10]
-        rejectedAt = row[offset + 11]
-        rejectionReason = row[offset + 12]
-        createdAt = row[offset + 13]
-        updatedAt = row[offset + 14]
+    init(at row: SQLiteColumns, offset: Int = 0) {
+        id = row.text(offset)
+        slug = row.text(offset + 1)
+        name = row.text(offset + 2)
+        ownerUserId = row.text(offset + 3)
+        status = row.text(offset + 4)
+        tierId = row.optionalText(offset + 5)
+        maxServices = row.optionalInt(offset + 6)
+        maxUsers = row.optionalInt(offset + 7)
+        approvedBy = row.optionalText(offset + 8)
+        approvedAt = row.optionalInt64(offset + 9)
+        rejectedBy = row.optionalText(offset + 10)
+        rejectedAt = row.optionalInt64(offset + 11)
+        rejectionReason = row.optionalText(offset + 12)
+        createdAt = row.int64(offset + 13)
+        updatedAt = row.int64(offset + 14)
     }
 }
 
@@ -40,14 +41,14 @@ extension UserRecord {
     static let columns = "id, email, is_platform_owner, is_service, jwt_issuer, jwt_subject, created_at"
 
     /// Decodes a row that selected ``columns``, starting at `offset`.
-    init(at row: Row, offset: Int = 0) {
-        id = row[offset]
-        email = row[offset + 1]
-        isPlatformOwner = row[offset + 2]
-        isService = row[offset + 3]
-        jwtIssuer = row[offset + 4]
-        jwtSubject = row[offset + 5]
-        createdAt = row[offset + 6]
+    init(at row: SQLiteColumns, offset: Int = 0) {
+        id = row.text(offset)
+        email = row.text(offset + 1)
+        isPlatformOwner = row.bool(offset + 2)
+        isService = row.bool(offset + 3)
+        jwtIssuer = row.optionalText(offset + 4)
+        jwtSubject = row.optionalText(offset + 5)
+        createdAt = row.int64(offset + 6)
     }
 }
 
@@ -55,14 +56,14 @@ extension TierRecord {
     static let columns = "id, display_name, max_services, max_users, price_cents, created_at, updated_at"
 
     /// Decodes a row that selected ``columns``.
-    init(at row: Row) {
-        id = row[0]
-        displayName = row[1]
-        maxServices = row[2]
-        maxUsers = row[3]
-        priceCents = row[4]
-        createdAt = row[5]
-        updatedAt = row[6]
+    init(at row: SQLiteColumns) {
+        id = row.text(0)
+        displayName = row.text(1)
+        maxServices = row.optionalInt(2)
+        maxUsers = row.optionalInt(3)
+        priceCents = row.int(4)
+        createdAt = row.int64(5)
+        updatedAt = row.int64(6)
     }
 }
 
@@ -70,14 +71,14 @@ extension APIKeyRecord {
     static let columns = "id, user_id, name, prefix, hash, created_at, last_used_at"
 
     /// Decodes a row that selected ``columns``, starting at `offset`.
-    init(at row: Row, offset: Int = 0) {
-        id = row[offset]
-        userId = row[offset + 1]
-        name = row[offset + 2]
-        prefix = row[offset + 3]
-        hash = row[offset + 4]
-        createdAt = row[offset + 5]
-        lastUsedAt = row[offset + 6]
+    init(at row: SQLiteColumns, offset: Int = 0) {
+        id = row.text(offset)
+        userId = row.text(offset + 1)
+        name = row.text(offset + 2)
+        prefix = row.text(offset + 3)
+        hash = row.text(offset + 4)
+        createdAt = row.int64(offset + 5)
+        lastUsedAt = row.optionalInt64(offset + 6)
     }
 }
 

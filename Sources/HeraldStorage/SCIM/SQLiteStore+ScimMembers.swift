@@ -120,7 +120,7 @@ extension SQLiteStore {
         guard !members.isEmpty else { return [] }
         var seen = Set<String>()
         let unique = members.filter { seen.insert($0.value).inserted }
-        let ids = try StorageJSON.text(unique.map(\.value))
+        let ids = StorageJSON.array(unique.map(\.value))
         var known: [String: (type: String, display: String?)] = [:]
         for row in try Row.fetchAll(
             db,

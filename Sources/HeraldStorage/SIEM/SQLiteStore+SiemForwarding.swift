@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 import HeraldCore
 
 /// ``SiemStore``: what the forwarder reads and records, the scheduling of flushes, and the risk-event view.
@@ -30,38 +29,16 @@ extension SQLiteStore {
     static func storedEvents(
         _ statement: Statement, arguments: StatementArguments, capacity: Int
     ) throws -> [StoredEvent] {
-        try statement.setArguments(arguments)
-        let handle = statement.sqliteStatement
-        defer { sqlite3_reset(handle) }
-        func text(_ column: Int32) -> String? {
-            guard let pointer = sqlite3_column_text(handle, column) else { return nil }
-            return String(
-                decoding: UnsafeBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column))),
-                as: UTF8.self)
-        }
-        var events: [StoredEvent] = []
-        events.reserveCapacity(capacity)
-        while true {
-            let code = sqlite3_step(handle)
-            guard code == SQLITE_ROW else {
-                guard code == SQLITE_DONE else {
-                    throw DatabaseError(
-                        resultCode: ResultCode(rawValue: code),
-                        message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: statement.sql)
-                }
-                return events
-            }
-            let data = sqlite3_column_text(handle, 13).map {
-                Array(UnsafeBufferPointer(start: $0, count: Int(sqlite3_column_bytes(handle, 13))))
-            }
+        try SQLiteColumns.fetchAll(statement, arguments: arguments, capacity: capacity) { row in
             let columns = Event(
-                sequence: sqlite3_column_int64(handle, 0), id: text(1) ?? "", type: text(2) ?? "", orgId: text(3),
-                actorId: text(4), actorEmail: text(5), targetType: text(6), targetId: text(7), userId: text(8),
-                email: text(9), ipAddress: text(10), userAgent: text(11),
-                severity: text(12).flatMap(Severity.init(rawValue:)) ?? .info, data: [:],
-                occurredAt: Date(millisecondsSince1970: sqlite3_column_int64(handle, 14)),
-                createdAt: Date(millisecondsSince1970: sqlite3_column_int64(handle, 15)))
-            events.append(StoredEvent(columns: columns, dataJSON: data ?? Array("{}".utf8)))
+                sequence: row.int64(0), id: row.text(1), type: row.text(2), orgId: row.optionalText(3),
+                actorId: row.optionalText(4), actorEmail: row.optionalText(5), targetType: row.optionalText(6),
+                targetId: row.optionalText(7), userId: row.optionalText(8), email: row.optionalText(9),
+                ipAddress: row.optionalText(10), userAgent: row.optionalText(11),
+                severity: row.optionalText(12).flatMap(Severity.init(rawValue:)) ?? .info, data: [:],
+                occurredAt: Date(millisecondsSince1970: row.int64(14)),
+                createdAt: Date(millisecondsSince1970: row.int64(15)))
+            return StoredEvent(columns: columns, dataJSON: row.bytes(13) ?? Array("{}".utf8))
         }
     }
 

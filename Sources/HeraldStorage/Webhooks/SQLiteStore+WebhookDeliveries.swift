@@ -140,7 +140,7 @@ extension SQLiteStore {
                         WHERE enabled = 1 AND org_id IN (SELECT value FROM json_each(?))
                         ORDER BY created_at, id
                         """,
-                    arguments: [try StorageJSON.text(Array(orgIds))])
+                    arguments: [StorageJSON.array(Array(orgIds))])
                 {
                     let endpoint = WebhookRows.endpoint(row)
                     endpointsByOrg[endpoint.orgId, default: []].append(endpoint)

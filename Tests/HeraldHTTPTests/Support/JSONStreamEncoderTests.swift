@@ -24,12 +24,20 @@ import Testing
         var inner = Inner(name: "a/b", count: 0)
         var list: [Inner] = [Inner(name: "one", count: 1), Inner(name: "two", count: 2)]
         var empty: [Inner] = []
+        var link = URL(string: "https://example.com/a/b?c=d")!
+        var links: [URL?] = [URL(string: "https://example.com/")!, nil]
+        var blob = Data([0, 1, 2, 0xFE, 0xFF])
+        var optionals: [Int?] = [1, nil]
+        var maybeFlag: Bool? = false
+        var noFlag: Bool? = nil
+        var noInt: Int? = nil
         var metadata: [String: JSONValue] = [
             "n": .number(3), "pi": .number(3.25), "s": .string("t"), "null": .null, "nested": .object(["a": .array([.bool(false)])]),
         ]
 
         enum CodingKeys: String, CodingKey {
-            case id, present, absent, skipped, flag, negative, big, numbers, inner, list, empty, metadata
+            case id, present, absent, skipped, flag, negative, big, numbers, inner, list, empty, link, links, blob
+            case optionals, maybeFlag, noFlag, noInt, metadata
             case nested = "nested_keyed"
         }
 
@@ -51,6 +59,13 @@ import Testing
             try items.encodeNil()
             try c.encode(list, forKey: .list)
             try c.encode(empty, forKey: .empty)
+            try c.encode(link, forKey: .link)
+            try c.encode(links, forKey: .links)
+            try c.encode(blob, forKey: .blob)
+            try c.encode(optionals, forKey: .optionals)
+            try c.encode(maybeFlag, forKey: .maybeFlag)
+            try c.encode(noFlag, forKey: .noFlag)
+            try c.encode(noInt, forKey: .noInt)
             try c.encode(metadata, forKey: .metadata)
         }
     }
@@ -77,6 +92,8 @@ import Testing
         #expect(ours.hasPrefix(#"{"id":"org_1","present":"x","absent":null,"flag":true,"negative":-42,"#))
         #expect(ours.contains(#""numbers":[1,0.1,-2.5,123456789.125,1e+20,0],"inner":{"name":"a/b","count":0},"#))
         #expect(ours.contains(#""nested_keyed":{"id":"deep","list":[1,null]},"list":[{"name":"one","count":1},"#))
+        #expect(ours.contains(#""optionals":[1,null],"maybeFlag":false,"noFlag":null,"noInt":null,"#))
+        #expect(ours.contains(#""link":"https://example.com/a/b?c=d","links":["https://example.com/",null],"blob":"AAEC/v8=""#))
     }
 
     @Test func escapesLikeFoundation() throws {
