@@ -4,5 +4,5 @@
 # Usage: scripts/bench-queue.sh [jobs] [workers]
 set -eu
 cd "$(dirname "$0")/.."
-swift build -c release --product herald-bench
+swift build ${RELEASE_FLAGS:--c release --static-swift-stdlib -Xlinker --no-export-dynamic} --product herald-bench
 exec .build/release/herald-bench "${1:-100000}" "${2:-8}"
