@@ -15,9 +15,9 @@ struct AuthenticationMiddleware: RouterMiddleware {
         -> Response
     {
         let address = context.clientAddress ?? "unknown"
-        try await limiter.refuseIfBlocked(address: address)
+        try limiter.refuseIfBlocked(address: address)
         guard let principal = try await authenticate(request) else {
-            try await limiter.refuseAfterFailure(address: address)
+            try limiter.refuseAfterFailure(address: address)
             throw HeraldError(.unauthorized, "Missing or invalid credentials")
         }
         var context = context

@@ -1,9 +1,12 @@
 import Foundation
 import HeraldCore
+import Synchronization
 
 /// Counts failed authentications per client address in a fixed window and blocks an address that
 /// exceeds the allowance until its window ends.
-public actor FailedAuthenticationLimiter {
+///
+/// Every authenticated request asks it first; a lock, not an actor, so that the question costs no executor hop.
+public final class FailedAuthenticationLimiter: Sendable {
     private struct Window {
         var start: ContinuousClock.Instant
         var failures: Int
@@ -12,7 +15,7 @@ public actor FailedAuthenticationLimiter {
     private let allowance: Int
     private let window: Duration
     private let maxTrackedAddresses: Int
-    private var windows: [String: Window] = [:]
+    private let windows = Mutex<[String: Window]>([:])
 
     /// - Parameters:
     ///   - allowance: failures allowed per address per window.
@@ -26,8 +29,29 @@ public actor FailedAuthenticationLimiter {
 
     /// Seconds until the address may try again, or nil when it is not blocked.
     public func retryAfter(address: String) -> Int? {
-        guard let entry = windows[address] else { return nil }
         let now = ContinuousClock.now
+        return windows.withLock { windows in retryAfter(address: address, now: now, in: &windows) }
+    }
+
+    /// Records a failure; returns the seconds to wait when this failure used up the allowance.
+    @discardableResult
+    public func recordFailure(address: String) -> Int? {
+        let now = ContinuousClock.now
+        return windows.withLock { windows in
+            if windows.count >= maxTrackedAddresses {
+                windows = windows.filter { now < $0.value.start + window }
+                if windows.count >= maxTrackedAddresses { windows.removeAll() }
+            }
+            var entry = windows[address] ?? Window(start: now, failures: 0)
+            if now >= entry.start + window { entry = Window(start: now, failures: 0) }
+            entry.failures += 1
+            windows[address] = entry
+            return entry.failures >= allowance ? retryAfter(address: address, now: now, in: &windows) : nil
+        }
+    }
+
+    private func retryAfter(address: String, now: ContinuousClock.Instant, in windows: inout [String: Window]) -> Int? {
+        guard let entry = windows[address] else { return nil }
         let end = entry.start + window
         if now >= end {
             windows[address] = nil
@@ -35,21 +59,6 @@ public actor FailedAuthenticationLimiter {
         }
         guard entry.failures >= allowance else { return nil }
         return max(1, Int((end - now).components.seconds) + 1)
-    }
-
-    /// Records a failure; returns the seconds to wait when this failure used up the allowance.
-    @discardableResult
-    public func recordFailure(address: String) -> Int? {
-        let now = ContinuousClock.now
-        if windows.count >= maxTrackedAddresses {
-            windows = windows.filter { now < $0.value.start + window }
-            if windows.count >= maxTrackedAddresses { windows.removeAll() }
-        }
-        var entry = windows[address] ?? Window(start: now, failures: 0)
-        if now >= entry.start + window { entry = Window(start: now, failures: 0) }
-        entry.failures += 1
-        windows[address] = entry
-        return entry.failures >= allowance ? retryAfter(address: address) : nil
     }
 }
 

@@ -17,9 +17,9 @@ struct ScimAuthenticationMiddleware: RouterMiddleware {
     {
         let started = ContinuousClock.now
         let address = context.clientAddress ?? "unknown"
-        try await limiter.refuseIfBlocked(address: address)
+        try limiter.refuseIfBlocked(address: address)
         guard let principal = try await authenticate(request) else {
-            try await limiter.refuseAfterFailure(address: address)
+            try limiter.refuseAfterFailure(address: address)
             throw ScimError(status: 401, nil, "Missing, invalid, expired or revoked SCIM token")
         }
         let session = ScimSession(principal: principal)
