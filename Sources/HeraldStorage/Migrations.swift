@@ -13,6 +13,7 @@ enum SQLiteMigrations {
         migrator.registerMigration("v7-siem", migrate: SiemMigration.v7Siem)
         migrator.registerMigration("v8-mail", migrate: MailMigration.v8Mail)
         migrator.registerMigration("v9-smtp-auth", migrate: MailMigration.v9SmtpAuthentication)
+        migrator.registerMigration("v10-claim-by-kind", migrate: v10ClaimByKind)
         return migrator
     }
 
@@ -267,6 +268,19 @@ enum SQLiteMigrations {
                 DROP INDEX jobs_state_run_at;
                 CREATE INDEX jobs_dead_or_cancelled ON jobs(state, id) WHERE state IN ('dead', 'cancelled');
                 DROP INDEX jobs_kind_state;
+                """)
+    }
+
+    /// Claims are per kind (the dispatcher claims each kind's free workers), and a destination belongs to one kind's
+    /// jobs. With `kind` outside the due index, a claim for a kind without jobs (mail, SIEM flushes) walked every
+    /// webhook destination and read every due row's `kind` from the table: 50,000 waiting deliveries made each such
+    /// claim thousands of page reads, and the deliveries fell from ~2,400/s to ~270/s. Kind first, a claim seeks.
+    private static func v10ClaimByKind(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX jobs_due_kind_destination ON jobs(kind, destination, run_at, id)
+                    WHERE state IN ('available', 'retrying');
+                DROP INDEX jobs_due_destination;
                 """)
     }
 }

@@ -37,6 +37,7 @@ import Testing
         #expect(
             migrations == [
                 "v1", "v2-jobs", "v3-webhooks", "v4-ordered-jobs", "v5-claim-by-destination", "v6-scim", "v7-siem", "v8-mail", "v9-smtp-auth",
+                "v10-claim-by-kind",
             ])
     }
 

@@ -3,17 +3,42 @@ import GRDB
 import HeraldCore
 
 extension SQLiteJobStore {
-    /// The destinations with available or retrying jobs, walked with one seek of `jobs_due_destination` each (a skip
-    /// scan), so that the cost grows with the number of destinations, not with the number of jobs waiting.
-    static let pendingDestinations = """
-        WITH RECURSIVE destinations(destination) AS (
-            SELECT MIN(destination) FROM jobs INDEXED BY jobs_due_destination WHERE state IN ('available', 'retrying')
+    /// The (kind, destination) pairs with available or retrying jobs, walked with one seek of
+    /// `jobs_due_kind_destination` each (a skip scan): the cost grows with the number of destinations of the kinds
+    /// claimed, not with the number of jobs waiting, and a kind without jobs costs one seek. `kinds` is the CTE of the
+    /// kinds to claim: the `:kinds` JSON list, or every kind that has due jobs (``presentKinds``).
+    static func pendingDestinations(kinds: String) -> String {
+        """
+        WITH RECURSIVE \(kinds),
+        destinations(kind, destination) AS (
+            SELECT kinds.kind, (
+                SELECT MIN(first.destination) FROM jobs AS first INDEXED BY jobs_due_kind_destination
+                WHERE first.kind = kinds.kind AND first.state IN ('available', 'retrying'))
+            FROM kinds
             UNION ALL
-            SELECT (
-                SELECT MIN(next.destination) FROM jobs AS next INDEXED BY jobs_due_destination
-                WHERE next.state IN ('available', 'retrying') AND next.destination > destinations.destination)
+            SELECT destinations.kind, (
+                SELECT MIN(next.destination) FROM jobs AS next INDEXED BY jobs_due_kind_destination
+                WHERE next.kind = destinations.kind AND next.state IN ('available', 'retrying')
+                    AND next.destination > destinations.destination)
             FROM destinations WHERE destinations.destination IS NOT NULL
         )
+        """
+    }
+
+    /// The kinds named by the `:kinds` JSON list.
+    static let listedKinds = "kinds(kind) AS (SELECT value FROM json_each(:kinds))"
+
+    /// Every kind with due jobs, one seek each.
+    static let presentKinds = """
+        present(kind) AS (
+            SELECT MIN(kind) FROM jobs INDEXED BY jobs_due_kind_destination WHERE state IN ('available', 'retrying')
+            UNION ALL
+            SELECT (
+                SELECT MIN(later.kind) FROM jobs AS later INDEXED BY jobs_due_kind_destination
+                WHERE later.state IN ('available', 'retrying') AND later.kind > present.kind)
+            FROM present WHERE present.kind IS NOT NULL
+        ),
+        kinds(kind) AS (SELECT kind FROM present WHERE kind IS NOT NULL)
         """
 
     /// Picks the due jobs round-robin (rank within the organization's destination first, then rank of the
@@ -29,8 +54,9 @@ extension SQLiteJobStore {
         limit: Int, perDestination: Int, owner: String, expiresAt: Date, now: Date, stamp: Date, kinds: Set<JobKind>?,
         excluding: Set<String>, in db: Database
     ) throws -> [JobLease] {
-        var dueJob = """
-            due.destination = d.destination AND due.state IN ('available', 'retrying') AND due.run_at <= :now
+        let dueJob = """
+            due.kind = d.kind AND due.destination = d.destination AND due.state IN ('available', 'retrying')
+                AND due.run_at <= :now
                 AND (due.ordered = 0 OR NOT EXISTS (
                     SELECT 1 FROM jobs AS earlier INDEXED BY jobs_ordered_pending
                     WHERE earlier.ordered = 1 AND earlier.destination = due.destination AND earlier.id < due.id
@@ -38,18 +64,21 @@ extension SQLiteJobStore {
             """
         var destination = "d.destination IS NOT NULL"
         var arguments: [String: (any DatabaseValueConvertible)?] = ["now": now.millisecondsSince1970, "limit": limit]
+        var countArguments: [String: (any DatabaseValueConvertible)?] = [:]
         if let kinds {
-            dueJob += " AND due.kind IN (SELECT value FROM json_each(:kinds))"
-            arguments["kinds"] = try StorageJSON.text(kinds.map(\.rawValue))
+            arguments["kinds"] = StorageJSON.array(kinds.map(\.rawValue).sorted())
+            countArguments["kinds"] = arguments["kinds"]
         }
+        let pendingDestinations = Self.pendingDestinations(kinds: kinds == nil ? Self.presentKinds : Self.listedKinds)
         if !excluding.isEmpty {
             destination += " AND d.destination NOT IN (SELECT value FROM json_each(:excluded))"
-            arguments["excluded"] = try StorageJSON.text(Array(excluding))
+            arguments["excluded"] = StorageJSON.array(Array(excluding))
         }
         let count =
             try Int.fetchOne(
                 db.cachedStatement(
-                    sql: pendingDestinations + " SELECT COUNT(*) FROM destinations WHERE destination IS NOT NULL")) ?? 0
+                    sql: pendingDestinations + " SELECT COUNT(*) FROM destinations WHERE destination IS NOT NULL"),
+                arguments: StatementArguments(countArguments)) ?? 0
         guard count > 0 else { return [] }
         let pick = try db.cachedStatement(
             sql: pendingDestinations + """
@@ -57,7 +86,7 @@ extension SQLiteJobStore {
                 candidates AS (
                     SELECT j.id, j.org_id, j.destination, j.run_at
                     FROM destinations AS d JOIN jobs AS j ON j.id IN (
-                        SELECT due.id FROM jobs AS due INDEXED BY jobs_due_destination
+                        SELECT due.id FROM jobs AS due INDEXED BY jobs_due_kind_destination
                         WHERE \(dueJob)
                         ORDER BY due.run_at, due.id LIMIT :quota)
                     WHERE \(destination)
