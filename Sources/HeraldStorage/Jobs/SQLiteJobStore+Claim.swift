@@ -28,6 +28,10 @@ extension SQLiteJobStore {
     /// The kinds named by the `:kinds` JSON list.
     static let listedKinds = "kinds(kind) AS (SELECT value FROM json_each(:kinds))"
 
+    /// ``pendingDestinations(kinds:)`` of the listed kinds, and of every kind present.
+    static let listedKindDestinations = pendingDestinations(kinds: listedKinds)
+    static let presentKindDestinations = pendingDestinations(kinds: presentKinds)
+
     /// Every kind with due jobs, one seek each.
     static let presentKinds = """
         present(kind) AS (
@@ -69,7 +73,7 @@ extension SQLiteJobStore {
             arguments["kinds"] = StorageJSON.array(kinds.map(\.rawValue).sorted())
             countArguments["kinds"] = arguments["kinds"]
         }
-        let pendingDestinations = Self.pendingDestinations(kinds: kinds == nil ? Self.presentKinds : Self.listedKinds)
+        let pendingDestinations = kinds == nil ? Self.presentKindDestinations : Self.listedKindDestinations
         if !excluding.isEmpty {
             destination += " AND d.destination NOT IN (SELECT value FROM json_each(:excluded))"
             arguments["excluded"] = StorageJSON.array(Array(excluding))

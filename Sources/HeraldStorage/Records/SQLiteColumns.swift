@@ -49,11 +49,7 @@ struct SQLiteColumns {
         while true {
             let code = sqlite3_step(handle)
             guard code == SQLITE_ROW else {
-                guard code == SQLITE_DONE else {
-                    throw DatabaseError(
-                        resultCode: ResultCode(rawValue: code),
-                        message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: statement.sql)
-                }
+                guard code == SQLITE_DONE else { throw failure(code, of: statement) }
                 return rows
             }
             rows.append(try decode(columns))
@@ -72,10 +68,15 @@ struct SQLiteColumns {
         if code == SQLITE_ROW {
             first = try decode(SQLiteColumns(handle: handle))
         } else if code != SQLITE_DONE {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: code),
-                message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: statement.sql)
+            throw failure(code, of: statement)
         }
         return first
+    }
+
+    /// The error of a step that answered `code`, with SQLite's message.
+    private static func failure(_ code: Int32, of statement: Statement) -> DatabaseError {
+        DatabaseError(
+            resultCode: ResultCode(rawValue: code),
+            message: String(cString: sqlite3_errmsg(sqlite3_db_handle(statement.sqliteStatement))), sql: statement.sql)
     }
 }
