@@ -38,6 +38,27 @@ import Testing
         #expect(try await fixture.store.events(after: 0, limit: 1).count == 1)
     }
 
+    /// A row inserted through the hand-written column list reads back whole by column name (`init(row:)`), and
+    /// SQLite assigns `seq`.
+    @Test func insertedRowsHaveEveryColumn() async throws {
+        let fixture = try Fixture()
+        let row = EventRow(
+            seq: nil, id: "evt-1", type: "audit.example", orgId: "org-1", actorId: "a-1", actorEmail: "a@example.com",
+            targetType: "user", targetId: "t-1", userId: "u-1", email: "u@example.com", ipAddress: "192.0.2.7",
+            userAgent: "agent", severity: "high", data: #"{"k":"v"}"#, occurredAt: 1_700_000_000_123,
+            createdAt: 1_700_000_000_456)
+        let read = try await fixture.database.writer.write { db -> EventRow? in
+            try row.insert(db)
+            return try EventRow.fetchOne(db, sql: "SELECT * FROM events WHERE id = 'evt-1'")
+        }
+        let stored = try #require(read)
+        #expect(stored.seq != nil)
+        var expected = row
+        expected.seq = stored.seq
+        #expect(stored.model == expected.model)
+        #expect(stored.data == row.data && stored.severity == "high")
+    }
+
     @Test func idempotentIngestReturnsTheFirstAnswerFor24Hours() async throws {
         let fixture = try Fixture()
         let store = fixture.store
