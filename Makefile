@@ -15,7 +15,7 @@ BIN          := .build/debug/herald
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xlinker --no-export-dynamic
 export RELEASE_FLAGS
 
-.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis test-scim fuzz install bench-admin bench-queue bench-webhooks bench-scim bench-siem bench-smtp clean
+.PHONY: deps peers embed build release run test test-unit test-systemd test-schemathesis test-scim fuzz install bench-admin bench-queue bench-webhooks bench-scim bench-siem bench-smtp bench-tools clean
 
 ## deps: install the Debian packages the build and the tests need (only those missing)
 deps:
@@ -94,6 +94,10 @@ install: release
 bench-admin: release
 	scripts/bench-admin.sh .build/release/herald
 
+## bench-tools: herald-bench (receivers, sinks, the queue benchmark) in the release configuration
+bench-tools:
+	$(SWIFT) build $(RELEASE_FLAGS) --product herald-bench
+
 ## bench-queue: enqueue+claim+ack of 100,000 no-op jobs, jobs/s with synchronous=FULL and NORMAL (release build)
 bench-queue:
 	scripts/bench-queue.sh 100000
@@ -101,7 +105,7 @@ bench-queue:
 ## bench-webhooks: N events to a local receiver, deliveries/s and latency against wrk's raw rate, RSS with 100,000 pending jobs (release build)
 ## (BENCH_EVENTS=50000 per run; the other knobs are listed at the top of scripts/bench-webhooks.sh)
 bench-webhooks: release
-	$(SWIFT) build $(RELEASE_FLAGS) --product herald-bench
+	$(MAKE) --no-print-directory bench-tools
 	BENCH_BIN_DIR=.build/release scripts/bench-webhooks.sh $(BENCH_EVENTS)
 
 ## bench-scim: SCIM filter/POST/PATCH/group-PATCH req/s and p50/p99 with 100,000 users beside the scim2-server reference
@@ -112,12 +116,12 @@ bench-scim: release peers
 ## bench-siem: events/s forwarded through the splunk-hec and syslog connectors (durable cursor) beside the receivers' raw rates and rsyslog omfwd (release build)
 ## (BENCH_EVENTS=200000 per run; the other knobs are listed at the top of scripts/bench-siem.sh)
 bench-siem: release
-	$(SWIFT) build $(RELEASE_FLAGS) --product herald-bench
+	$(MAKE) --no-print-directory bench-tools
 	BENCH_BIN_DIR=.build/release scripts/bench-siem.sh $(BENCH_EVENTS)
 
 ## bench-smtp: 10,000 templated mails through the relay into a local SMTP sink, messages/s against Python smtplib over one connection (release build)
 bench-smtp: release
-	$(SWIFT) build $(RELEASE_FLAGS) --product herald-bench
+	$(MAKE) --no-print-directory bench-tools
 	BENCH_BIN_DIR=.build/release scripts/bench-smtp.sh $(BENCH_MESSAGES)
 
 clean:

@@ -4,5 +4,5 @@
 # Usage: scripts/bench-queue.sh [jobs] [workers]
 set -eu
 cd "$(dirname "$0")/.."
-swift build ${RELEASE_FLAGS:--c release --static-swift-stdlib -Xlinker --no-export-dynamic} --product herald-bench
+make --no-print-directory -s bench-tools
 exec .build/release/herald-bench "${1:-100000}" "${2:-8}"
