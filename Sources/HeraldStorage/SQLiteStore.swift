@@ -126,14 +126,20 @@ public struct SQLiteStore: HeraldStore {
     /// Inserts the one event of a mutation, with the actor's fields, severity info and the time `now`.
     @discardableResult
     static func record(_ record: EventRecord, actor: Actor, now: Date, in db: Database) throws -> EventRow {
+        let row = try eventRow(record, actor: actor, now: now)
+        try row.insert(db)
+        return row
+    }
+
+    /// The row ``record(_:actor:now:in:)`` inserts, built without the database (a caller can build it before its
+    /// write transaction).
+    static func eventRow(_ record: EventRecord, actor: Actor, now: Date) throws -> EventRow {
         let ms = now.millisecondsSince1970
-        let row = EventRow(
+        return EventRow(
             seq: nil, id: Identifier.make(), type: record.type.name, orgId: record.orgId, actorId: actor.userId,
             actorEmail: actor.email, targetType: record.targetType, targetId: record.targetId, userId: nil,
             email: nil, ipAddress: actor.ipAddress, userAgent: actor.userAgent, severity: Severity.info.rawValue,
             data: try EventRow.encode(record.data), occurredAt: ms, createdAt: ms)
-        try row.insert(db)
-        return row
     }
 
     // MARK: Shared lookups

@@ -45,16 +45,19 @@ import Testing
         let path = temporaryPath()
         defer { remove(path) }
         let full = try SQLiteDatabase(path: path)
-        let (journal, foreignKeys, synchronous) = try await full.writer.write { db in
+        let (journal, foreignKeys, synchronous, tempStore) = try await full.writer.write { db in
             (
                 try String.fetchOne(db, sql: "PRAGMA journal_mode"),
                 try Int.fetchOne(db, sql: "PRAGMA foreign_keys"),
-                try Int.fetchOne(db, sql: "PRAGMA synchronous")
+                try Int.fetchOne(db, sql: "PRAGMA synchronous"),
+                try Int.fetchOne(db, sql: "PRAGMA temp_store")
             )
         }
         #expect(journal == "wal")
         #expect(foreignKeys == 1)
         #expect(synchronous == 2)  // FULL
+        #expect(tempStore == 2)  // MEMORY: the savepoints' journals are not written to a file
+        #expect(try await full.writer.read { db in try Int.fetchOne(db, sql: "PRAGMA temp_store") } == 2)
         let normal = try SQLiteDatabase(path: path, synchronous: "NORMAL")
         #expect(try await normal.writer.write { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") } == 1)
     }

@@ -11,10 +11,19 @@ extension SQLiteStore {
         let table = ScimTable(type)
         let now = self.now()
         let orgId = principal.orgId
+        let ms = now.millisecondsSince1970
+        let stored = ScimStoredResource(
+            id: Identifier.make(), type: type, created: Date(millisecondsSince1970: ms),
+            lastModified: Date(millisecondsSince1970: ms), version: 1, attributes: attributes)
+        let values = try ScimRowValues(attributes)
+        let event = try Self.scimEvent(
+            table.isGroup ? .directoryGroupCreated : .directoryUserCreated, stored, orgId: orgId, actor: actor,
+            now: now)
         return try await groupWrite { db in
             if !table.isGroup, let limit = principal.maxUsers {
                 let users = try Int.fetchOne(
-                    db, sql: "SELECT users FROM scim_directory_counts WHERE org_id = ?", arguments: [orgId]) ?? 0
+                    db.cachedStatement(sql: "SELECT users FROM scim_directory_counts WHERE org_id = ?"),
+                    arguments: [orgId]) ?? 0
                 guard users < limit else {
                     throw ScimError(
                         status: 403, nil,
@@ -22,18 +31,13 @@ extension SQLiteStore {
                 }
             }
             try Self.checkUniqueness(table, orgId: orgId, attributes, excluding: nil, in: db)
-            let id = Identifier.make()
-            let ms = now.millisecondsSince1970
-            let seq = try Self.insertScimRow(table, orgId: orgId, id: id, attributes, ms: ms, in: db)
-            let stored = ScimStoredResource(
-                id: id, type: type, created: Date(millisecondsSince1970: ms),
-                lastModified: Date(millisecondsSince1970: ms), version: 1, attributes: attributes)
-            try Self.recordScim(table.isGroup ? .directoryGroupCreated : .directoryUserCreated, stored, orgId: orgId,
-                actor: actor, now: now, in: db)
+            let seq = try Self.insertScimRow(table, orgId: orgId, id: stored.id, values, ms: ms, in: db)
+            try event.insert(db)
             if table.isGroup, !members.isEmpty {
                 var changes = MembershipChanges()
                 try Self.addMembers(members, groupSeq: seq, orgId: orgId, into: &changes, in: db)
-                try Self.recordMembership(changes, groupId: id, version: 1, orgId: orgId, actor: actor, now: now, in: db)
+                try Self.recordMembership(
+                    changes, groupId: stored.id, version: 1, orgId: orgId, actor: actor, now: now, in: db)
             }
             return stored
         }
@@ -169,39 +173,35 @@ extension SQLiteStore {
 
     /// Inserts a new row and its emails. - Returns: its `seq`.
     static func insertScimRow(
-        _ table: ScimTable, orgId: String, id: String, _ attributes: [String: JSONValue], ms: Int64, in db: Database
+        _ table: ScimTable, orgId: String, id: String, _ values: ScimRowValues, ms: Int64, in db: Database
     ) throws -> Int64 {
-        let resource = try ScimRows.encode(attributes)
-        let externalId = ScimRows.string(attributes, "externalId")
-        let displayName = ScimRows.string(attributes, "displayName").map(ScimRows.fold)
         if table.isGroup {
             try db.cachedStatement(
                 sql: """
                     INSERT INTO scim_groups (id, org_id, display_name_folded, external_id, created_at, updated_at,
                         version, resource) VALUES (?, ?, ?, ?, ?, ?, 1, ?)
                     """
-            ).execute(arguments: [id, orgId, displayName ?? "", externalId, ms, ms, resource])
+            ).execute(arguments: [id, orgId, values.displayNameFolded ?? "", values.externalId, ms, ms, values.resource])
             return db.lastInsertedRowID
         }
-        let userName = ScimRows.string(attributes, "userName") ?? ""
         try db.cachedStatement(
             sql: """
                 INSERT INTO scim_users (id, org_id, user_name, user_name_folded, external_id, display_name_folded,
                     active, created_at, updated_at, version, resource) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?)
                 """
         ).execute(arguments: [
-            id, orgId, userName, ScimRows.fold(userName), externalId, displayName, ScimRows.active(attributes), ms, ms,
-            resource,
+            id, orgId, values.userName, values.userNameFolded, values.externalId, values.displayNameFolded,
+            values.active, ms, ms, values.resource,
         ])
         let seq = db.lastInsertedRowID
-        try insertEmails(attributes, seq: seq, orgId: orgId, in: db)
+        try insertEmails(values.emails, seq: seq, orgId: orgId, in: db)
         return seq
     }
 
-    static func insertEmails(_ attributes: [String: JSONValue], seq: Int64, orgId: String, in db: Database) throws {
+    static func insertEmails(_ emails: [String], seq: Int64, orgId: String, in db: Database) throws {
         let statement = try db.cachedStatement(
             sql: "INSERT OR IGNORE INTO scim_user_emails (user_seq, org_id, value_folded) VALUES (?, ?, ?)")
-        for email in ScimRows.emails(attributes) { try statement.execute(arguments: [seq, orgId, email]) }
+        for email in emails { try statement.execute(arguments: [seq, orgId, email]) }
     }
 
     /// Writes new attributes (when they changed) and membership changes as one new version, with their events.
@@ -220,38 +220,38 @@ extension SQLiteStore {
         after.lastModified = Date(millisecondsSince1970: ms)
         if attributesChanged {
             try checkUniqueness(table, orgId: orgId, attributes, excluding: before.id, in: db)
-            let resource = try ScimRows.encode(attributes)
-            let externalId = ScimRows.string(attributes, "externalId")
-            let displayName = ScimRows.string(attributes, "displayName").map(ScimRows.fold)
+            let values = try ScimRowValues(attributes)
             if table.isGroup {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE scim_groups SET display_name_folded = ?, external_id = ?, updated_at = ?, version = ?,
                             resource = ? WHERE seq = ?
-                        """, arguments: [displayName ?? "", externalId, ms, after.version, resource, seq])
+                        """
+                ).execute(arguments: [
+                    values.displayNameFolded ?? "", values.externalId, ms, after.version, values.resource, seq,
+                ])
             } else {
-                let userName = ScimRows.string(attributes, "userName") ?? ""
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE scim_users SET user_name = ?, user_name_folded = ?, external_id = ?,
                             display_name_folded = ?, active = ?, updated_at = ?, version = ?, resource = ?
                         WHERE seq = ?
-                        """,
-                    arguments: [
-                        userName, ScimRows.fold(userName), externalId, displayName, ScimRows.active(attributes), ms,
-                        after.version, resource, seq,
-                    ])
-                if ScimRows.emails(attributes) != ScimRows.emails(before.attributes) {
-                    try db.execute(sql: "DELETE FROM scim_user_emails WHERE user_seq = ?", arguments: [seq])
-                    try insertEmails(attributes, seq: seq, orgId: orgId, in: db)
+                        """
+                ).execute(arguments: [
+                    values.userName, values.userNameFolded, values.externalId, values.displayNameFolded,
+                    values.active, ms, after.version, values.resource, seq,
+                ])
+                if values.emails != ScimRows.emails(before.attributes) {
+                    try db.cachedStatement(sql: "DELETE FROM scim_user_emails WHERE user_seq = ?").execute(
+                        arguments: [seq])
+                    try insertEmails(values.emails, seq: seq, orgId: orgId, in: db)
                 }
             }
             try recordScim(
                 updateEvent(table, before: before.attributes, after: attributes), after, orgId: orgId, actor: actor,
                 now: now, in: db)
         } else {
-            try db.execute(
-                sql: "UPDATE \(table.name) SET updated_at = ?, version = ? WHERE seq = ?",
+            try db.cachedStatement(sql: "UPDATE \(table.name) SET updated_at = ?, version = ? WHERE seq = ?").execute(
                 arguments: [ms, after.version, seq])
         }
         try recordMembership(changes, groupId: before.id, version: after.version, orgId: orgId, actor: actor, now: now,
@@ -272,12 +272,19 @@ extension SQLiteStore {
     static func recordScim(
         _ type: EventType, _ stored: ScimStoredResource, orgId: String, actor: Actor, now: Date, in db: Database
     ) throws {
+        try scimEvent(type, stored, orgId: orgId, actor: actor, now: now).insert(db)
+    }
+
+    /// The event row of a change to `stored`: the resource as rendered (without a group's members) and its version.
+    static func scimEvent(_ type: EventType, _ stored: ScimStoredResource, orgId: String, actor: Actor, now: Date)
+        throws -> EventRow
+    {
         var rendered = ScimResourceRenderer.render(stored, baseURL: nil)
         rendered["members"] = nil
-        try record(
+        return try eventRow(
             EventRecord(
                 type: type, orgId: orgId, targetType: stored.type.id == "Group" ? "directory_group" : "directory_user",
                 targetId: stored.id, data: ["resource": .object(rendered), "version": .number(Double(stored.version))]),
-            actor: actor, now: now, in: db)
+            actor: actor, now: now)
     }
 }

@@ -62,3 +62,29 @@ enum ScimRows {
         return result
     }
 }
+
+/// What a resource's row stores beside its attributes: the JSON text and the indexed columns' values.
+///
+/// Derived from the attributes alone, so a create computes it before its write transaction: the group-commit
+/// writer is one thread that every write waits for, and the work that needs no database stays off it.
+struct ScimRowValues: Sendable {
+    let resource: String
+    let externalId: String?
+    /// The folded `displayName` (a group's is required: "" when missing).
+    let displayNameFolded: String?
+    let userName: String
+    let userNameFolded: String
+    let active: Bool?
+    /// A user's distinct folded email values.
+    let emails: [String]
+
+    init(_ attributes: [String: JSONValue]) throws {
+        resource = try ScimRows.encode(attributes)
+        externalId = ScimRows.string(attributes, "externalId")
+        displayNameFolded = ScimRows.string(attributes, "displayName").map(ScimRows.fold)
+        userName = ScimRows.string(attributes, "userName") ?? ""
+        userNameFolded = ScimRows.fold(userName)
+        active = ScimRows.active(attributes)
+        emails = ScimRows.emails(attributes)
+    }
+}
