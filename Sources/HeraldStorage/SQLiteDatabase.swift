@@ -14,6 +14,8 @@ public struct SQLiteDatabase: Sendable {
     let groupWriter: GroupCommitWriter
     /// Recently authenticated API keys, emptied by every commit that changes keys or users.
     let apiKeys = APIKeyCache()
+    /// The connections of ``SQLiteStore/readNow(_:)`` on a file database; nil: it reads through `writer`.
+    let immediateReaders: ImmediateReaders?
     /// The file the database lives in; nil in memory.
     public let path: String?
 
@@ -45,13 +47,16 @@ public struct SQLiteDatabase: Sendable {
         }
         self.path = path
         self.groupWriter = GroupCommitWriter(writer: writer)
+        self.immediateReaders = ImmediateReaders(path: path, configuration: configuration, count: 2)
         writer.add(transactionObserver: apiKeys, extent: .observerLifetime)
     }
 
-    /// Wraps an existing writer (a pool or a queue already configured by the caller).
-    public init(writer: any DatabaseWriter, path: String? = nil) {
+    /// Wraps an existing writer (a queue already configured by the caller: ``SQLiteStore/readNow(_:)`` reads
+    /// through it, which a `DatabasePool` must not do, see ``ImmediateReaders``).
+    public init(writer: DatabaseQueue, path: String? = nil) {
         self.writer = writer
         self.path = path
+        self.immediateReaders = nil
         self.groupWriter = GroupCommitWriter(writer: writer)
         writer.add(transactionObserver: apiKeys, extent: .observerLifetime)
     }

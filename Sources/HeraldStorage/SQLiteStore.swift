@@ -84,9 +84,11 @@ public struct SQLiteStore: HeraldStore {
     /// For the bounded reads of the request path (a row by a unique key, a page of at most 100 rows in index order):
     /// ``read(_:)`` hands its closure to a reader connection's queue and resumes the task when it ends, two thread
     /// switches that cost more than such a read. This one holds the calling thread while it runs, so it is for short
-    /// reads only; it cannot deadlock, as a reader connection never waits for the task pool.
+    /// reads only. It reads on connections of its own (``ImmediateReaders``), never the pool's: waiting on the
+    /// cooperative pool for a connection that an `async` read holds until it gets a thread back would deadlock.
     func readNow<T>(_ body: (Database) throws -> T) throws -> T {
         do {
+            if let readers = database.immediateReaders { return try readers.read(body) }
             return try writer.read(body)
         } catch {
             throw SQLiteErrors.map(error)

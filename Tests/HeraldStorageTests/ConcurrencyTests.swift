@@ -5,6 +5,42 @@ import Testing
 @testable import HeraldStorage
 
 @Suite struct ConcurrencyTests {
+    /// Reads on the calling thread (`readNow`) mixed with `async` reads, far more of them than cooperative threads
+    /// and pool readers: it all ends. When `readNow` took the pool's readers, every cooperative thread could wait
+    /// for a reader held by an `async` read that waited for a thread, and the daemon stopped (a SCIM PATCH load).
+    /// A deadlock cannot be timed out from the blocked pool, so a watchdog thread ends the process with the reason.
+    @Test func readsOnTheCallingThreadNeverWaitForTheTaskPool() async throws {
+        let database = try SQLiteDatabase.temporaryFile()
+        defer {
+            if let path = database.path {
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+            }
+        }
+        try database.migrate()
+        let store = database.store()
+        let finished = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            if finished.wait(timeout: .now() + 120) == .timedOut {
+                fatalError("readNow and async reads deadlocked: no progress in 120 s")
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for task in 0..<64 {
+                group.addTask {
+                    for round in 0..<100 {
+                        if (task + round) % 2 == 0 {
+                            _ = try store.readNow { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tiers") }
+                        } else {
+                            _ = try await store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM tiers") }
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        finished.signal()
+    }
+
     /// Concurrent additions on a file pool: the limit holds, and every success recorded exactly one event.
     @Test func concurrentAdditionsRespectTheLimitOnAFilePool() async throws {
         let database = try SQLiteDatabase.temporaryFile()

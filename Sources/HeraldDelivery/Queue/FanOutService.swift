@@ -101,8 +101,10 @@ public struct FanOutService: Service {
                     total += step.jobsEnqueued
                     wakeDeliveries()
                 }
-                // A batch that matched no endpoint still moved the cursor: go on until nothing is left.
-                if step.eventsRead == 0 { break }
+                // A batch that matched no endpoint still moved the cursor: go on until a batch comes back short.
+                // Events committed after that read notify the signal again, so a short batch ends the pass
+                // without one more transaction to find nothing.
+                if step.eventsRead < batchSize { break }
             } catch {
                 logger.error("fan-out failed; retrying at the next pass", metadata: ["error": "\(error)"])
                 break

@@ -75,6 +75,25 @@ extension SQLiteStore {
     ) async throws -> ScimStoredResource {
         let table = ScimTable(type)
         let now = self.now()
+        if !table.isGroup {
+            // A user's patch needs no other row: read, patch and prepare the new version before the write
+            // transaction, which then only checks that the version read is still the row's and writes.
+            let (seq, before) = try readNow { db in
+                try Self.requireScim(table, orgId: orgId, id: id, ifMatch: ifMatch, in: db)
+            }
+            let result = try patch(before.attributes)
+            if result.resource != before.attributes {
+                let change = try ScimAttributeChange(
+                    table, before: before, attributes: result.resource, orgId: orgId, actor: actor, now: now)
+                let written = try await groupWrite { db -> ScimStoredResource? in
+                    // Another write came between the read and this transaction: patch again inside it (below).
+                    guard try Self.version(table, seq: seq, in: db) == before.version else { return nil }
+                    try Self.write(change, table, seq: seq, orgId: orgId, in: db)
+                    return try Self.withRelations(change.after, seq: seq, includeMembers: includeMembers, in: db)
+                }
+                if let written { return written }
+            }
+        }
         return try await groupWrite { db in
             let (seq, before) = try Self.requireScim(table, orgId: orgId, id: id, ifMatch: ifMatch, in: db)
             let result = try patch(before.attributes)
@@ -213,50 +232,63 @@ extension SQLiteStore {
         guard attributesChanged || !changes.isEmpty else {
             return try withRelations(before, seq: seq, includeMembers: includeMembers, in: db)
         }
-        var after = before
-        after.attributes = attributes
-        after.version += 1
-        let ms = max(now.millisecondsSince1970, before.lastModified.millisecondsSince1970)
-        after.lastModified = Date(millisecondsSince1970: ms)
+        let after: ScimStoredResource
         if attributesChanged {
-            try checkUniqueness(table, orgId: orgId, attributes, excluding: before.id, in: db)
-            let values = try ScimRowValues(attributes)
-            if table.isGroup {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE scim_groups SET display_name_folded = ?, external_id = ?, updated_at = ?, version = ?,
-                            resource = ? WHERE seq = ?
-                        """
-                ).execute(arguments: [
-                    values.displayNameFolded ?? "", values.externalId, ms, after.version, values.resource, seq,
-                ])
-            } else {
-                try db.cachedStatement(
-                    sql: """
-                        UPDATE scim_users SET user_name = ?, user_name_folded = ?, external_id = ?,
-                            display_name_folded = ?, active = ?, updated_at = ?, version = ?, resource = ?
-                        WHERE seq = ?
-                        """
-                ).execute(arguments: [
-                    values.userName, values.userNameFolded, values.externalId, values.displayNameFolded,
-                    values.active, ms, after.version, values.resource, seq,
-                ])
-                if values.emails != ScimRows.emails(before.attributes) {
-                    try db.cachedStatement(sql: "DELETE FROM scim_user_emails WHERE user_seq = ?").execute(
-                        arguments: [seq])
-                    try insertEmails(values.emails, seq: seq, orgId: orgId, in: db)
-                }
-            }
-            try recordScim(
-                updateEvent(table, before: before.attributes, after: attributes), after, orgId: orgId, actor: actor,
-                now: now, in: db)
+            let change = try ScimAttributeChange(
+                table, before: before, attributes: attributes, orgId: orgId, actor: actor, now: now)
+            try write(change, table, seq: seq, orgId: orgId, in: db)
+            after = change.after
         } else {
+            after = ScimAttributeChange.nextVersion(of: before, attributes: attributes, now: now)
             try db.cachedStatement(sql: "UPDATE \(table.name) SET updated_at = ?, version = ? WHERE seq = ?").execute(
-                arguments: [ms, after.version, seq])
+                arguments: [after.lastModified.millisecondsSince1970, after.version, seq])
         }
         try recordMembership(changes, groupId: before.id, version: after.version, orgId: orgId, actor: actor, now: now,
             in: db)
         return try withRelations(after, seq: seq, includeMembers: includeMembers, in: db)
+    }
+
+    /// The row's current version (nil: no such row).
+    static func version(_ table: ScimTable, seq: Int64, in db: Database) throws -> Int? {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM \(table.name) WHERE seq = ?"), arguments: [seq])
+    }
+
+    /// Writes a new version of a resource's attributes: the row (after the uniqueness check), a user's emails when
+    /// they changed, and the event.
+    static func write(_ change: ScimAttributeChange, _ table: ScimTable, seq: Int64, orgId: String, in db: Database)
+        throws
+    {
+        let after = change.after
+        let values = change.values
+        let ms = after.lastModified.millisecondsSince1970
+        try checkUniqueness(table, orgId: orgId, after.attributes, excluding: after.id, in: db)
+        if table.isGroup {
+            try db.cachedStatement(
+                sql: """
+                    UPDATE scim_groups SET display_name_folded = ?, external_id = ?, updated_at = ?, version = ?,
+                        resource = ? WHERE seq = ?
+                    """
+            ).execute(arguments: [
+                values.displayNameFolded ?? "", values.externalId, ms, after.version, values.resource, seq,
+            ])
+        } else {
+            try db.cachedStatement(
+                sql: """
+                    UPDATE scim_users SET user_name = ?, user_name_folded = ?, external_id = ?,
+                        display_name_folded = ?, active = ?, updated_at = ?, version = ?, resource = ?
+                    WHERE seq = ?
+                    """
+            ).execute(arguments: [
+                values.userName, values.userNameFolded, values.externalId, values.displayNameFolded,
+                values.active, ms, after.version, values.resource, seq,
+            ])
+            if change.emailsChanged {
+                try db.cachedStatement(sql: "DELETE FROM scim_user_emails WHERE user_seq = ?").execute(
+                    arguments: [seq])
+                try insertEmails(values.emails, seq: seq, orgId: orgId, in: db)
+            }
+        }
+        try change.event.insert(db)
     }
 
     /// `directory.user.deactivated` / `reactivated` when `active` flips, else `…updated`.

@@ -88,3 +88,36 @@ struct ScimRowValues: Sendable {
         emails = ScimRows.emails(attributes)
     }
 }
+
+/// A new version of a resource's attributes, prepared without the database: the resource as it will be, its row's
+/// values and its event (written by ``SQLiteStore/write(_:_:seq:orgId:in:)``).
+struct ScimAttributeChange: Sendable {
+    let after: ScimStoredResource
+    let values: ScimRowValues
+    let emailsChanged: Bool
+    let event: EventRow
+
+    init(
+        _ table: ScimTable, before: ScimStoredResource, attributes: [String: JSONValue], orgId: String, actor: Actor,
+        now: Date
+    ) throws {
+        after = Self.nextVersion(of: before, attributes: attributes, now: now)
+        values = try ScimRowValues(attributes)
+        emailsChanged = !table.isGroup && values.emails != ScimRows.emails(before.attributes)
+        event = try SQLiteStore.scimEvent(
+            SQLiteStore.updateEvent(table, before: before.attributes, after: attributes), after, orgId: orgId,
+            actor: actor, now: now)
+    }
+
+    /// The next version: one more, last modified now (never before the previous version's time).
+    static func nextVersion(of before: ScimStoredResource, attributes: [String: JSONValue], now: Date)
+        -> ScimStoredResource
+    {
+        var after = before
+        after.attributes = attributes
+        after.version += 1
+        after.lastModified = Date(
+            millisecondsSince1970: max(now.millisecondsSince1970, before.lastModified.millisecondsSince1970))
+        return after
+    }
+}

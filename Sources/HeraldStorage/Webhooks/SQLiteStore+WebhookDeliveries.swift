@@ -123,23 +123,25 @@ extension SQLiteStore {
         return try await groupWrite { db in
             let cursor =
                 try Int64.fetchOne(
-                    db, sql: "SELECT position FROM cursors WHERE name = ?", arguments: [Self.webhookCursor]) ?? 0
-            let events = try Row.fetchAll(
-                db.cachedStatement(sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
-                arguments: [cursor, batchSize]
-            ).map(EventRow.init(row:))
-            guard let last = events.last?.seq else { return FanOutResult(eventsRead: 0, jobsEnqueued: 0) }
+                    db.cachedStatement(sql: "SELECT position FROM cursors WHERE name = ?"),
+                    arguments: [Self.webhookCursor]) ?? 0
+            // The batch's sequence numbers and organizations first: most events go to no endpoint, and their
+            // rows (with the data) are read only when an endpoint of their organization may want them.
+            let heads = try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT seq, org_id FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
+                arguments: [cursor, batchSize])
+            guard let last: Int64 = heads.last?[0] else { return FanOutResult(eventsRead: 0, jobsEnqueued: 0) }
             // The enabled endpoints of the organizations in this batch, loaded once.
-            let orgIds = Set(events.compactMap(\.orgId))
+            let orgIds = Set(heads.compactMap { $0[1] as String? })
             var endpointsByOrg: [String: [WebhookEndpoint]] = [:]
             if !orgIds.isEmpty {
                 for row in try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT \(WebhookRows.endpointColumns) FROM webhook_endpoints
-                        WHERE enabled = 1 AND org_id IN (SELECT value FROM json_each(?))
-                        ORDER BY created_at, id
-                        """,
+                    db.cachedStatement(
+                        sql: """
+                            SELECT \(WebhookRows.endpointColumns) FROM webhook_endpoints
+                            WHERE enabled = 1 AND org_id IN (SELECT value FROM json_each(?))
+                            ORDER BY created_at, id
+                            """),
                     arguments: [StorageJSON.array(Array(orgIds))])
                 {
                     let endpoint = WebhookRows.endpoint(row)
@@ -148,6 +150,10 @@ extension SQLiteStore {
             }
             var enqueued = 0
             if !endpointsByOrg.isEmpty {
+                let events = try Row.fetchAll(
+                    db.cachedStatement(sql: "SELECT * FROM events WHERE seq > ? AND seq <= ? ORDER BY seq"),
+                    arguments: [cursor, last]
+                ).map(EventRow.init(row:))
                 for row in events {
                     // Platform-level events (no organization) go to no webhook.
                     guard let orgId = row.orgId, let endpoints = endpointsByOrg[orgId], Self.isDeliverable(row.type)
@@ -168,13 +174,13 @@ extension SQLiteStore {
                     }
                 }
             }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO cursors (name, position) VALUES (?, ?)
                     ON CONFLICT (name) DO UPDATE SET position = excluded.position
-                    """,
-                arguments: [Self.webhookCursor, last])
-            return FanOutResult(eventsRead: events.count, jobsEnqueued: enqueued)
+                    """
+            ).execute(arguments: [Self.webhookCursor, last])
+            return FanOutResult(eventsRead: heads.count, jobsEnqueued: enqueued)
         }
     }
 
