@@ -26,11 +26,11 @@ struct ScimAuthenticationMiddleware: RouterMiddleware {
         var context = context
         context.scim = session
         context.logger[metadataKey: "org.id"] = .string(principal.orgId)
-        func record(_ status: Int, _ scimType: String?) async {
+        func record(_ status: Int, _ scimType: String?) {
             let elapsed = ContinuousClock.now - started
             let milliseconds = Double(elapsed.components.seconds) * 1000
                 + Double(elapsed.components.attoseconds) / 1e15
-            await log.append(
+            log.append(
                 ScimRequestLogEntry(
                     orgId: principal.orgId, at: Date(), method: request.method.rawValue,
                     path: String(request.uri.description.prefix(512)), status: status, scimType: scimType,
@@ -44,19 +44,19 @@ struct ScimAuthenticationMiddleware: RouterMiddleware {
                     "the organization is \(principal.organizationStatus.rawValue); SCIM provisioning needs an active organization")
             }
             let response = try await next(request, context)
-            await record(Int(response.status.code), nil)
+            record(Int(response.status.code), nil)
             return response
         } catch let error as ScimError {
-            await record(error.status, error.scimType?.rawValue)
+            record(error.status, error.scimType?.rawValue)
             throw error
         } catch let error as HeraldError {
-            await record(error.code.status, ScimResponses.scimError(from: error).scimType?.rawValue)
+            record(error.code.status, ScimResponses.scimError(from: error).scimType?.rawValue)
             throw error
         } catch let error as HTTPError {
-            await record(Int(error.status.code), nil)
+            record(Int(error.status.code), nil)
             throw error
         } catch {
-            await record(500, nil)
+            record(500, nil)
             throw error
         }
     }
@@ -64,9 +64,14 @@ struct ScimAuthenticationMiddleware: RouterMiddleware {
     private func authenticate(_ request: Request) async throws -> ScimPrincipal? {
         guard let header = request.headers[.authorization] else { return nil }
         let parts = header.split(separator: " ", maxSplits: 1)
-        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
-        guard !token.isEmpty, token.count <= 512 else { return nil }
+        guard parts.count == 2, String(parts[0]).equalsIgnoringASCIICase("bearer") else { return nil }
+        // Surrounding blanks trimmed byte-wise (Foundation's trimming was a tenth of this middleware's cost).
+        func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var bytes = parts[1].utf8[...]
+        while let first = bytes.first, isBlank(first) { bytes = bytes.dropFirst() }
+        while let last = bytes.last, isBlank(last) { bytes = bytes.dropLast() }
+        guard !bytes.isEmpty, bytes.count <= 512 else { return nil }
+        let token = String(Substring(bytes))
         return try await tokens.principal(for: token) { try await store.authenticateScimToken($0) }
     }
 }

@@ -193,6 +193,20 @@ import Testing
         }
     }
 
+    @Test func theBearerSchemeIsCaseInsensitiveAndBlanksAroundTheTokenAreIgnored() async throws {
+        try await ScimHarness.run { h in
+            let org = try await h.organization("alpha")
+            for header in ["bearer \(org.token)", "BEARER \(org.token)", "Bearer  \(org.token)\t "] {
+                let response = try await h.scim(.get, "/Users", token: nil, headers: [.authorization: header])
+                #expect(response.status == 200, "\(header): \(response.text)")
+            }
+            for header in ["Bearer", "Bearer  ", "Token \(org.token)", "Bearer \(org.token) x"] {
+                let response = try await h.scim(.get, "/Users", token: nil, headers: [.authorization: header])
+                #expect(response.status == 401, "\(header)")
+            }
+        }
+    }
+
     @Test func revokedAndDeletedTokensAreRefused() async throws {
         try await ScimHarness.run { h in
             let org = try await h.organization("alpha")
