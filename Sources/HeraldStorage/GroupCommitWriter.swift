@@ -4,17 +4,28 @@ import Synchronization
 /// A writer that runs its callers' operations many to a transaction (group commit): the job queue's one writer,
 /// and the SCIM directory's (identity providers send many small writes at once).
 ///
-/// A caller's operation is queued. When no transaction is under way, the caller leads: it takes its own
-/// operation and everything queued behind it, runs them in one `write` transaction, each inside its own
-/// savepoint (a failing operation is rolled back alone and throws to its caller only), commits once,
-/// then resumes every caller of the batch with its own result. If more operations queued up during the
-/// commit, the first of their callers is promoted to lead the next batch, so nobody drains forever for
-/// others and no task is spawned. With `synchronous=FULL` the cost of one fsync is shared by the batch.
-actor GroupCommitWriter {
+/// A caller's operation is queued under a lock. When no batch is under way, the caller starts one: a block on the
+/// database's writer queue that takes everything queued, runs it in one transaction, each operation inside its
+/// own savepoint (a failing operation is rolled back alone and throws to its caller only), commits once, and
+/// resumes every caller of the batch with its own result, from the writer's thread. Operations that queued up
+/// during the commit go in the next block, which the finished one enqueues behind the writes already waiting
+/// on the writer queue, so those are never starved. With `synchronous=FULL` the cost of one fsync is shared by
+/// the batch. There is no actor: a caller's only thread switches are to the writer and back.
+final class GroupCommitWriter: Sendable {
+    private struct Entry: Sendable {
+        let run: @Sendable (Database) -> Void
+        let finish: @Sendable ((any Error)?) -> Void
+    }
+
+    private struct Queue {
+        var entries: [Entry] = []
+        /// A batch block is enqueued on the writer or running.
+        var draining = false
+    }
+
     private let writer: any DatabaseWriter
     private let maxBatch: Int
-    private var queue: [Entry] = []
-    private var leading = false
+    private let queue = Mutex(Queue())
     private let transactions = Atomic<Int>(0)
     private let operations = Atomic<Int>(0)
 
@@ -25,66 +36,60 @@ actor GroupCommitWriter {
     }
 
     /// Write transactions committed (or attempted) so far.
-    nonisolated var transactionCount: Int { transactions.load(ordering: .relaxed) }
+    var transactionCount: Int { transactions.load(ordering: .relaxed) }
     /// Operations run so far.
-    nonisolated var operationCount: Int { operations.load(ordering: .relaxed) }
+    var operationCount: Int { operations.load(ordering: .relaxed) }
 
     /// Runs `body` in a savepoint of the next group transaction and returns its result after the commit.
     /// - Throws: what `body` throws (its changes are rolled back), or the commit's error.
     func perform<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         let slot = ResultSlot<T>()
-        let run: @Sendable (Database) -> Void = { db in slot.run(body, in: db) }
-        if leading {
-            let turn: Turn = await withCheckedContinuation { continuation in
-                queue.append(
-                    Entry(
-                        run: run,
-                        finish: { error in continuation.resume(returning: .finished(error)) },
-                        promote: { continuation.resume(returning: .lead) }))
+        let commitError: (any Error)? = await withCheckedContinuation { continuation in
+            let entry = Entry(
+                run: { db in slot.run(body, in: db) }, finish: { error in continuation.resume(returning: error) })
+            let starts = queue.withLock { queue -> Bool in
+                queue.entries.append(entry)
+                guard !queue.draining else { return false }
+                queue.draining = true
+                return true
             }
-            if case .finished(let commitError) = turn {
-                if let commitError { throw commitError }
-                return try slot.result()
-            }
-            // Promoted: `leading` stays true, handed over by the previous leader.
-        } else {
-            leading = true
-        }
-        let followers = Array(queue.prefix(maxBatch - 1))
-        queue.removeFirst(followers.count)
-        let commitError = await commit([run] + followers.map(\.run))
-        for follower in followers { follower.finish(commitError) }
-        if queue.isEmpty {
-            leading = false
-        } else {
-            queue.removeFirst().promote()
+            if starts { scheduleBatch() }
         }
         if let commitError { throw commitError }
         return try slot.result()
     }
 
-    private func commit(_ runs: [@Sendable (Database) -> Void]) async -> (any Error)? {
+    /// Enqueues one batch block on the writer queue.
+    private func scheduleBatch() {
+        writer.asyncWriteWithoutTransaction { [self] db in
+            let batch = queue.withLock { queue -> [Entry] in
+                let taken = Array(queue.entries.prefix(maxBatch))
+                queue.entries.removeFirst(taken.count)
+                return taken
+            }
+            let commitError = commit(batch, in: db)
+            for entry in batch { entry.finish(commitError) }
+            let more = queue.withLock { queue -> Bool in
+                if queue.entries.isEmpty { queue.draining = false }
+                return queue.draining
+            }
+            if more { scheduleBatch() }
+        }
+    }
+
+    private func commit(_ batch: [Entry], in db: Database) -> (any Error)? {
+        guard !batch.isEmpty else { return nil }
         transactions.add(1, ordering: .relaxed)
-        operations.add(runs.count, ordering: .relaxed)
+        operations.add(batch.count, ordering: .relaxed)
         do {
-            try await writer.write { db in
-                for run in runs { run(db) }
+            try db.inTransaction {
+                for entry in batch { entry.run(db) }
+                return .commit
             }
             return nil
         } catch {
             return error
         }
-    }
-
-    private enum Turn: Sendable {
-        case finished((any Error)?)
-        case lead
-    }
-
-    private struct Entry: Sendable {
-        let run: @Sendable (Database) -> Void
-        let finish: @Sendable ((any Error)?) -> Void
-        let promote: @Sendable () -> Void
     }
 }
 
