@@ -1,3 +1,4 @@
+import Dispatch
 import GRDB
 import Synchronization
 
@@ -22,6 +23,9 @@ final class GroupCommitWriter: Sendable {
         /// A batch block is enqueued on the writer or running.
         var draining = false
     }
+
+    /// Batches of at most this many operations resume their callers from the writer's thread.
+    private static let resumedOnTheWriter = 16
 
     private let writer: any DatabaseWriter
     private let maxBatch: Int
@@ -68,7 +72,13 @@ final class GroupCommitWriter: Sendable {
                 return taken
             }
             let commitError = commit(batch, in: db)
-            for entry in batch { entry.finish(commitError) }
+            if batch.count <= Self.resumedOnTheWriter {
+                for entry in batch { entry.finish(commitError) }
+            } else {
+                // Resuming a caller costs the resuming thread a wake-up: many are resumed from another thread,
+                // so that the writer starts the next batch at once.
+                DispatchQueue.global().async { for entry in batch { entry.finish(commitError) } }
+            }
             let more = queue.withLock { queue -> Bool in
                 if queue.entries.isEmpty { queue.draining = false }
                 return queue.draining
