@@ -11,11 +11,7 @@ import Testing
     /// A deadlock cannot be timed out from the blocked pool, so a watchdog thread ends the process with the reason.
     @Test func readsOnTheCallingThreadNeverWaitForTheTaskPool() async throws {
         let database = try SQLiteDatabase.temporaryFile()
-        defer {
-            if let path = database.path {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
-        }
+        defer { database.removeFiles() }
         try database.migrate()
         let store = database.store()
         let finished = DispatchSemaphore(value: 0)
@@ -44,11 +40,7 @@ import Testing
     /// Concurrent additions on a file pool: the limit holds, and every success recorded exactly one event.
     @Test func concurrentAdditionsRespectTheLimitOnAFilePool() async throws {
         let database = try SQLiteDatabase.temporaryFile()
-        defer {
-            if let path = database.path {
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-            }
-        }
+        defer { database.removeFiles() }
         try database.migrate()
         let store = database.store()
         let owner = try await store.ensureUser(email: "owner@example.com", actor: .system)

@@ -108,3 +108,11 @@ struct Fixture {
         #expect(try await eventCount() == before, "a refused call recorded an event", sourceLocation: sourceLocation)
     }
 }
+
+extension SQLiteDatabase {
+    /// Deletes a file database (``temporaryFile()``) with its WAL and shared-memory files.
+    func removeFiles() {
+        guard let path else { return }
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}
